@@ -1,0 +1,57 @@
+# Medborgarlöfte – the two commands: `make run` and `make test`.
+# Every target sets up what it needs; repeated runs skip what is done.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: run test setup serve lint format bench clean-db
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Medborgarlöfte kräver Python 3.12 eller nyare, $(PYTHON) är " + sys.version.split()[0])'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+.env:
+	$(BIN)/python -m core.envfile
+
+# Migrate (the reference data is a data migration) and load the demo content.
+setup: $(VENV)/.installed | .env
+	$(MANAGE) migrate --noinput
+	$(MANAGE) load_demo
+
+run: setup
+	@echo "Medborgarlöfte startar på http://$(HOST):$(PORT)/"
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+# The same set-up as `run`, then the whole suite, browser tests included.
+# pytest exits 5 when no test ran, and make fails on it.
+test: $(VENV)/.installed-test setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Production settings: gunicorn with whitenoise. Needs DJANGO_SECRET_KEY and
+# DJANGO_ALLOWED_HOSTS in the environment; expects a TLS proxy in front.
+serve: $(VENV)/.installed | .env
+	DJANGO_DEBUG=False $(MANAGE) collectstatic --noinput
+	DJANGO_DEBUG=False $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=False $(BIN)/gunicorn medborgarlofte.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
+
+lint: $(VENV)/.installed-test | .env
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

@@ -1,0 +1,6 @@
+from django.conf import settings
+
+
+def site(request):
+    """Values every page needs: the canonical site address."""
+    return {"SITE_URL": settings.SITE_URL}

@@ -1,0 +1,194 @@
+"""Demo organisations and fictional role accounts for Kalmar and Katrineholm.
+
+Idempotent: running it again updates instead of duplicating. The accounts are
+roles, not people; no real person's name is used for a login.
+"""
+
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from organizations.models import Membership, Organisation, Partnership, PoliceRegion
+from organizations.services import membership_grant, partnership_create
+
+DEMO_PASSWORD = "demo-medborgarlofte"
+
+Role = Membership.Role
+
+# (username, first name, last name, organisation key, role, title)
+DEMO_USERS = [
+    (
+        "kalmar-samordnare",
+        "Kommunsamordnare",
+        "Kalmar (demo)",
+        "kalmar",
+        Role.COORDINATOR,
+        "Strateg, social hållbarhet",
+    ),
+    (
+        "kalmar-kommunpolis",
+        "Kommunpolis",
+        "Kalmar (demo)",
+        "lpo-kalmar",
+        Role.COORDINATOR,
+        "Kommunpolis",
+    ),
+    (
+        "kalmar-lpo-chef",
+        "Lokalpolisområdeschef",
+        "Kalmar (demo)",
+        "lpo-kalmar",
+        Role.SIGNATORY,
+        "Lokalpolisområdeschef",
+    ),
+    (
+        "kalmar-ks-ordforande",
+        "KS-ordförande",
+        "Kalmar (demo)",
+        "kalmar",
+        Role.SIGNATORY,
+        "Kommunstyrelsens ordförande",
+    ),
+    ("kalmar-lasare", "Läsare", "Kalmar (demo)", "kalmar", Role.READER, ""),
+    (
+        "katrineholm-samordnare",
+        "Kommunsamordnare",
+        "Katrineholm (demo)",
+        "katrineholm",
+        Role.COORDINATOR,
+        "Säkerhetsstrateg",
+    ),
+    (
+        "katrineholm-kommunpolis",
+        "Kommunpolis",
+        "Katrineholm (demo)",
+        "lpo-katrineholm",
+        Role.COORDINATOR,
+        "Kommunpolis",
+    ),
+    (
+        "katrineholm-lpo-chef",
+        "Lokalpolisområdeschef",
+        "Katrineholm (demo)",
+        "lpo-katrineholm",
+        Role.SIGNATORY,
+        "Chef lokalpolisområde Katrineholm",
+    ),
+    (
+        "katrineholm-ks-ordforande",
+        "KS-ordförande",
+        "Katrineholm (demo)",
+        "katrineholm",
+        Role.SIGNATORY,
+        "Kommunstyrelsens ordförande",
+    ),
+    ("katrineholm-lasare", "Läsare", "Katrineholm (demo)", "katrineholm", Role.READER, ""),
+]
+
+
+@transaction.atomic
+def load(stdout=None) -> dict:
+    User = get_user_model()
+    kalmar = Organisation.objects.get(municipality_code="0880")
+    katrineholm = Organisation.objects.get(municipality_code="0483")
+    Organisation.objects.filter(pk=kalmar.pk).update(full_name="Kalmar kommun")
+    Organisation.objects.filter(pk=katrineholm.pk).update(full_name="Katrineholms kommun")
+    lpo_kalmar, _ = Organisation.objects.update_or_create(
+        slug="lpo-kalmar",
+        defaults={
+            "kind": Organisation.Kind.POLICE_AREA,
+            "name": "LPO Kalmar",
+            "full_name": "Lokalpolisområde Kalmar",
+            "police_region": PoliceRegion.objects.get(slug="syd"),
+        },
+    )
+    lpo_katrineholm, _ = Organisation.objects.update_or_create(
+        slug="lpo-katrineholm",
+        defaults={
+            "kind": Organisation.Kind.POLICE_AREA,
+            "name": "LPO Katrineholm",
+            "full_name": "Lokalpolisområde Katrineholm",
+            "police_region": PoliceRegion.objects.get(slug="ost"),
+        },
+    )
+    orgs = {
+        "kalmar": kalmar,
+        "katrineholm": katrineholm,
+        "lpo-kalmar": lpo_kalmar,
+        "lpo-katrineholm": lpo_katrineholm,
+    }
+
+    partnerships = {}
+    for key, name, police, municipality, reference, start, end, titles in [
+        (
+            "kalmar",
+            "Samverkan Kalmar kommun och lokalpolisområde Kalmar",
+            lpo_kalmar,
+            kalmar,
+            "Samverkansöverenskommelse Kalmar kommun – Polisen",
+            None,
+            date(2020, 9, 30),
+            ("Lokalpolisområdeschef", "Kommunstyrelsens ordförande"),
+        ),
+        (
+            "katrineholm",
+            "Samverkan Katrineholms kommun och lokalpolisområde Katrineholm",
+            lpo_katrineholm,
+            katrineholm,
+            "Samverkansöverenskommelse om trygghetsskapande och brottsförebyggande arbete",
+            None,
+            None,
+            ("Chef lokalpolisområde Katrineholm", "Kommunstyrelsens ordförande"),
+        ),
+    ]:
+        partnership = Partnership.objects.filter(name=name).first()
+        if partnership is None:
+            partnership = partnership_create(
+                name=name,
+                police_area=police,
+                municipalities=[municipality],
+                agreement_reference=reference,
+                agreement_start_date=start,
+                agreement_end_date=end,
+                signatories=[(police, titles[0]), (municipality, titles[1])],
+            )
+        partnerships[key] = partnership
+
+    for username, first, last, org_key, role, title in DEMO_USERS:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={
+                "first_name": first,
+                "last_name": last,
+                "email": f"{username}@example.invalid",
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        membership_grant(user=user, organisation=orgs[org_key], role=role, title=title)
+
+    admin, created = User.objects.get_or_create(
+        username="admin",
+        defaults={
+            "first_name": "Administratör",
+            "last_name": "(demo)",
+            "is_staff": True,
+            "is_superuser": True,
+            "email": "admin@example.invalid",
+        },
+    )
+    if created:
+        admin.set_password(DEMO_PASSWORD)
+        admin.save(update_fields=["password"])
+
+    return {"organisations": orgs, "partnerships": partnerships}
+
+
+def logins() -> list[tuple[str, str]]:
+    """(username, description) for every demo account, for printing."""
+    rows = [("admin", "Administratör (superanvändare)")]
+    for username, first, last, _org, role, _title in DEMO_USERS:
+        rows.append((username, f"{first}, {last.replace(' (demo)', '')} – {Role(role).label}"))
+    return rows

@@ -1,0 +1,112 @@
+"""Shared fixtures: two partnerships (Kalmar, Katrineholm) and a user per role.
+
+Fixture names say the role: ``kalmar_coordinator`` is the municipal
+coordinator, ``kalmar_police_coordinator`` the kommunpolis, and so on.
+"""
+
+import os
+
+import pytest
+
+from organizations.models import Membership
+from organizations.reference import ensure_reference_data
+from organizations.services import partnership_create
+from tests.factories import PASSWORD, PoliceAreaFactory, UserFactory, municipality
+
+Role = Membership.Role
+
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the
+# browser tests make between page actions are still plain synchronous calls.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        ensure_reference_data()
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+def _member(username, organisation, role, title=""):
+    user = UserFactory(username=username)
+    Membership.objects.create(user=user, organisation=organisation, role=role, title=title)
+    return user
+
+
+@pytest.fixture
+def kalmar(db):
+    return municipality("0880")
+
+
+@pytest.fixture
+def katrineholm(db):
+    return municipality("0483")
+
+
+@pytest.fixture
+def lpo_kalmar(db):
+    return PoliceAreaFactory(name="LPO Kalmar", slug="lpo-kalmar-test")
+
+
+@pytest.fixture
+def lpo_katrineholm(db):
+    from organizations.models import PoliceRegion
+
+    return PoliceAreaFactory(
+        name="LPO Katrineholm",
+        slug="lpo-katrineholm-test",
+        police_region=PoliceRegion.objects.get(slug="ost"),
+    )
+
+
+@pytest.fixture
+def kalmar_partnership(kalmar, lpo_kalmar):
+    return partnership_create(
+        name="Samverkan Kalmar", police_area=lpo_kalmar, municipalities=[kalmar]
+    )
+
+
+@pytest.fixture
+def katrineholm_partnership(katrineholm, lpo_katrineholm):
+    return partnership_create(
+        name="Samverkan Katrineholm", police_area=lpo_katrineholm, municipalities=[katrineholm]
+    )
+
+
+@pytest.fixture
+def kalmar_coordinator(kalmar_partnership, kalmar):
+    return _member("t-kalmar-samordnare", kalmar, Role.COORDINATOR, "Strateg")
+
+
+@pytest.fixture
+def kalmar_police_coordinator(kalmar_partnership, lpo_kalmar):
+    return _member("t-kalmar-kommunpolis", lpo_kalmar, Role.COORDINATOR, "Kommunpolis")
+
+
+@pytest.fixture
+def kalmar_police_chief(kalmar_partnership, lpo_kalmar):
+    return _member("t-kalmar-lpo-chef", lpo_kalmar, Role.SIGNATORY, "Lokalpolisområdeschef")
+
+
+@pytest.fixture
+def kalmar_municipal_signatory(kalmar_partnership, kalmar):
+    return _member("t-kalmar-ks", kalmar, Role.SIGNATORY, "Kommunstyrelsens ordförande")
+
+
+@pytest.fixture
+def kalmar_reader(kalmar_partnership, kalmar):
+    return _member("t-kalmar-lasare", kalmar, Role.READER)
+
+
+@pytest.fixture
+def katrineholm_coordinator(katrineholm_partnership, katrineholm):
+    return _member("t-katrineholm-samordnare", katrineholm, Role.COORDINATOR)
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(username="t-admin", is_staff=True, is_superuser=True)
