@@ -42,6 +42,11 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "organizations",
+    "situation",
+    "promises",
+    "activities",
+    "followups",
+    "public",
 ]
 
 MIDDLEWARE = [
@@ -92,6 +97,8 @@ else:
     DATABASES = {
         "default": database_config(Path(env.str("PGSERVER_DATA", default=BASE_DIR / ".pgdata")))
     }
+# Parallel test runs on one server each need their own test database.
+DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="") or None}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True

@@ -4,12 +4,14 @@ from django.utils.translation import gettext_lazy as _
 
 from core.admin import ScopedAdminMixin, SuperuserWriteAdmin
 from organizations.models import (
+    Area,
     County,
     Membership,
     Organisation,
     Partnership,
     PoliceRegion,
     SignatoryRequirement,
+    Theme,
 )
 
 
@@ -80,3 +82,18 @@ class MembershipAdmin(ScopedAdminMixin, admin.ModelAdmin):
         if db_field.name == "organisation" and not request.user.is_superuser:
             kwargs["queryset"] = Organisation.objects.editable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "partnership"]
+    prepopulated_fields = {"slug": ["name"]}
+    search_fields = ["name"]
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "municipality"]
+    list_filter = ["kind"]
+    search_fields = ["name", "municipality__name"]
+    autocomplete_fields = ["municipality"]

@@ -354,3 +354,86 @@ class Membership(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}, {self.organisation}"
+
+
+class Theme(models.Model):
+    """A fokusområde / problemområde: narkotika, trygghet i centrum …
+
+    Themes without a partnership are the shared national vocabulary; a
+    partnership may add its own.
+    """
+
+    name = models.CharField(_("namn"), max_length=120)
+    slug = models.SlugField(_("kortnamn"), max_length=120)
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="themes",
+        verbose_name=_("samverkan"),
+        help_text=_("Tomt för teman i den gemensamma vokabulären."),
+    )
+
+    class Meta:
+        verbose_name = _("tema")
+        verbose_name_plural = _("teman")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["slug"],
+                condition=Q(partnership__isnull=True),
+                name="theme_shared_slug_unique",
+                violation_error_message=_("Det finns redan ett gemensamt tema med det namnet."),
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "slug"],
+                name="theme_partnership_slug_unique",
+                violation_error_message=_("Samverkan har redan ett tema med det namnet."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class AreaQuerySet(models.QuerySet):
+    def for_partnership(self, partnership):
+        return self.filter(municipality__in=partnership.municipalities.all())
+
+
+class Area(models.Model):
+    """A place within a kommun: stadsdel, tätort, plats or område (Oxhagen, centrum)."""
+
+    class Kind(models.TextChoices):
+        DISTRICT = "stadsdel", _("Stadsdel")
+        TOWN = "tatort", _("Tätort")
+        PLACE = "plats", _("Plats")
+        AREA = "omrade", _("Område")
+
+    municipality = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="areas",
+        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
+        verbose_name=_("kommun"),
+    )
+    name = models.CharField(_("namn"), max_length=120)
+    kind = models.CharField(_("typ"), max_length=10, choices=Kind.choices, default=Kind.AREA)
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("område")
+        verbose_name_plural = _("områden")
+        ordering = ["municipality", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                name="area_unique_per_municipality",
+                violation_error_message=_("Kommunen har redan ett område med det namnet."),
+            )
+        ]
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PromisesConfig(AppConfig):
+    name = "promises"
+    verbose_name = _("Medborgarlöften")
+
+    def ready(self):
+        from core import dashboard
+        from promises.views import dashboard_panel
+
+        dashboard.register(dashboard_panel)

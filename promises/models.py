@@ -1,0 +1,480 @@
+"""Promises (medborgarlöften), their commitments, frozen versions and signatures.
+
+The working copy (``Promise`` + ``Commitment``) is edited jointly; sending it
+for signing freezes a ``PromiseVersion`` (canonical JSON + SHA-256). The public
+only ever sees ``Promise.published_version``: a version every required role
+has signed. Changing a published promise edits the working copy while the
+public keeps seeing the signed version.
+"""
+
+import hashlib
+import json
+
+import pghistory
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from core.models import VersionedModel
+from organizations.models import Area, Organisation, Partnership, SignatoryRequirement, Theme
+
+
+class PromiseQuerySet(models.QuerySet):
+    def published(self):
+        """Promises the public may read: those with a signed, published version."""
+        return self.filter(published_version__isnull=False)
+
+    def visible_to(self, user):
+        """Promises of the partnerships the user is party to (drafts included)."""
+        return self.filter(partnership__in=Partnership.objects.visible_to(user))
+
+    def editable_by(self, user):
+        return self.filter(partnership__in=Partnership.objects.editable_by(user))
+
+
+@pghistory.track(exclude=["updated_at"])
+class Promise(VersionedModel):
+    class Status(models.TextChoices):
+        DRAFT = "utkast", _("Utkast")
+        AWAITING_SIGNATURES = "klar_for_signering", _("Klar för signering")
+        PUBLISHED = "publicerad", _("Publicerad")
+        ENDED = "avslutad", _("Avslutad")
+
+    class Cadence(models.TextChoices):
+        TERTIAL = "tertial", _("Tre gånger per år (tertial)")
+        QUARTERLY = "kvartal", _("Fyra gånger per år (kvartal)")
+        HALF_YEARLY = "halvar", _("Två gånger per år (halvår)")
+        YEARLY = "ar", _("En gång per år")
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.PROTECT, related_name="promises", verbose_name=_("samverkan")
+    )
+    title = models.CharField(_("rubrik"), max_length=200)
+    valid_from_date = models.DateField(_("gäller från"))
+    valid_to_date = models.DateField(_("gäller till"))
+    extended_to_date = models.DateField(
+        _("förlängt till"),
+        null=True,
+        blank=True,
+        help_text=_("Fyll i om löftet har förlängts efter den ursprungliga perioden."),
+    )
+    introduction = models.TextField(_("inledning"), blank=True)
+    effect_goal = models.TextField(_("effektmål"), blank=True)
+    effect_indicator = models.CharField(_("indikator för effektmålet"), max_length=200, blank=True)
+    effect_baseline = models.CharField(_("utgångsvärde"), max_length=120, blank=True)
+    effect_target = models.CharField(_("målvärde"), max_length=120, blank=True)
+    effect_target_year = models.PositiveSmallIntegerField(_("målår"), null=True, blank=True)
+    themes = models.ManyToManyField(
+        Theme, blank=True, related_name="promises", verbose_name=_("teman")
+    )
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="promises", verbose_name=_("områden")
+    )
+    followup_cadence = models.CharField(
+        _("uppföljning, hur ofta"), max_length=10, choices=Cadence.choices, default=Cadence.TERTIAL
+    )
+    followup_channels = models.CharField(
+        _("uppföljning, var den redovisas"),
+        max_length=300,
+        blank=True,
+        help_text=_("Till exempel ”polisens och kommunens webbsidor samt Facebook”."),
+    )
+    decision_reference = models.CharField(
+        _("beslut (diarienummer)"),
+        max_length=60,
+        blank=True,
+        help_text=_("Till exempel ”KS 2018/1249”."),
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("föregående löfte"),
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
+    )
+    published_version = models.OneToOneField(
+        "PromiseVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("publicerad version"),
+    )
+    published_at = models.DateTimeField(_("publicerad"), null=True, blank=True, editable=False)
+
+    objects = PromiseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("medborgarlöfte")
+        verbose_name_plural = _("medborgarlöften")
+        ordering = ["-valid_from_date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to_date__gte=models.F("valid_from_date")),
+                name="promise_period_ordered",
+                violation_error_message=_("Perioden kan inte sluta innan den börjar."),
+            ),
+            models.CheckConstraint(
+                condition=Q(extended_to_date__isnull=True)
+                | Q(extended_to_date__gt=models.F("valid_to_date")),
+                name="promise_extension_after_end",
+                violation_error_message=_(
+                    "En förlängning måste sluta efter den ursprungliga perioden."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="publicerad") | Q(published_version__isnull=False),
+                name="promise_published_has_version",
+                violation_error_message=_("Ett publicerat löfte måste ha en signerad version."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("promises:promise-detail", kwargs={"pk": self.pk})
+
+    def get_public_url(self):
+        return reverse("public:promise-detail", kwargs={"pk": self.pk})
+
+    @property
+    def end_date(self):
+        return self.extended_to_date or self.valid_to_date
+
+    @property
+    def is_editable(self) -> bool:
+        """The working copy can be changed only while it is a draft."""
+        return self.status == self.Status.DRAFT
+
+    @property
+    def followups_per_year(self) -> int:
+        return {"tertial": 3, "kvartal": 4, "halvar": 2, "ar": 1}[self.followup_cadence]
+
+    def current_version(self):
+        """The newest frozen version, or None."""
+        return self.versions.order_by("-number").first()
+
+
+@pghistory.track(exclude=["updated_at"])
+class Commitment(VersionedModel):
+    """One löfte / åtagande within a promise, owned by one party."""
+
+    class Party(models.TextChoices):
+        POLICE = "police", _("Polisen")
+        MUNICIPALITY = "municipality", _("Kommunen")
+        JOINT = "joint", _("Tillsammans")
+        OTHER = "other", _("Annan part")
+
+    class Period(models.TextChoices):
+        WHOLE = "period", _("under perioden")
+        YEAR = "ar", _("per år")
+        TERTIAL = "tertial", _("per tertial")
+        MONTH = "manad", _("per månad")
+        WEEK = "vecka", _("per vecka")
+
+    promise = models.ForeignKey(
+        Promise, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("löfte")
+    )
+    party = models.CharField(_("part"), max_length=20, choices=Party.choices)
+    municipality = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
+        verbose_name=_("kommun"),
+        help_text=_("Vilken kommun som lovar, när samverkan har flera."),
+    )
+    partner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"kind": Organisation.Kind.OTHER},
+        verbose_name=_("annan part"),
+    )
+    text = models.TextField(_("löftet"))
+    theme = models.ForeignKey(
+        Theme,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("tema"),
+    )
+    areas = models.ManyToManyField(
+        Area, blank=True, related_name="commitments", verbose_name=_("områden")
+    )
+    target_quantity = models.PositiveIntegerField(_("mål, antal"), null=True, blank=True)
+    target_unit = models.CharField(
+        _("mål, enhet"),
+        max_length=80,
+        blank=True,
+        help_text=_("Till exempel ”trygghetsvandringar”."),
+    )
+    target_period = models.CharField(
+        _("mål, per"), max_length=10, choices=Period.choices, default=Period.WHOLE
+    )
+    target_per_area = models.BooleanField(
+        _("mål per område"), default=False, help_text=_("Målet gäller i vart och ett av områdena.")
+    )
+    condition = models.CharField(
+        _("villkor"),
+        max_length=300,
+        blank=True,
+        help_text=_("Till exempel ”om boende efterfrågar trygghetsvandringar”."),
+    )
+    order = models.PositiveIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("åtagande")
+        verbose_name_plural = _("åtaganden")
+        ordering = ["promise", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(party="municipality") | Q(municipality__isnull=False),
+                name="commitment_municipality_named",
+                violation_error_message=_("Ange vilken kommun som lovar."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(party="other") | Q(partner__isnull=False),
+                name="commitment_partner_named",
+                violation_error_message=_("Ange vilken part som lovar."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_quantity__isnull=True) | ~Q(target_unit=""),
+                name="commitment_target_has_unit",
+                violation_error_message=_(
+                    "Ett mål behöver en enhet, till exempel ”trygghetsvandringar”."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(text=""),
+                name="commitment_text_not_empty",
+                violation_error_message=_("Skriv vad som lovas."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+    def get_absolute_url(self):
+        return f"{self.promise.get_absolute_url()}#atagande-{self.pk}"
+
+    @property
+    def party_label(self) -> str:
+        if self.party == self.Party.MUNICIPALITY and self.municipality_id:
+            return self.municipality.display_name
+        if self.party == self.Party.OTHER and self.partner_id:
+            return self.partner.display_name
+        return self.get_party_display()
+
+    def target_text(self) -> str:
+        if self.target_quantity is None:
+            return ""
+        text = f"minst {self.target_quantity} {self.target_unit}"
+        if self.target_period != self.Period.WHOLE:
+            text += f" {self.get_target_period_display()}"
+        if self.target_per_area:
+            text += " i varje område"
+        return text
+
+
+def canonical_json(data) -> str:
+    """The one serialisation that is hashed: sorted keys, no spaces, UTF-8."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def sha256_of(data) -> str:
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+
+
+class PromiseVersion(models.Model):
+    """An immutable snapshot of a promise at the moment it was sent for signing."""
+
+    promise = models.ForeignKey(
+        Promise, on_delete=models.PROTECT, related_name="versions", verbose_name=_("löfte")
+    )
+    number = models.PositiveIntegerField(_("versionsnummer"))
+    snapshot = models.JSONField(_("innehåll"))
+    content_sha256 = models.CharField(_("SHA-256"), max_length=64)
+    created_at = models.DateTimeField(_("skapad"), db_default=Now())
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skapad av"),
+    )
+
+    class Meta:
+        verbose_name = _("löftesversion")
+        verbose_name_plural = _("löftesversioner")
+        ordering = ["promise", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["promise", "number"], name="promise_version_number_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(content_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="promise_version_sha256_hex",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.promise} – version {self.number}"
+
+    def is_intact(self) -> bool:
+        """True when the stored snapshot still hashes to the recorded value."""
+        return sha256_of(self.snapshot) == self.content_sha256
+
+
+class SignatureQuerySet(models.QuerySet):
+    def for_hash(self, version):
+        return self.filter(version=version, content_sha256=version.content_sha256)
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(name="signature_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+)
+class Signature(models.Model):
+    """An append-only record that someone signed one exact version.
+
+    Who, in which role and organisation, are copied at signing time so later
+    changes to users or organisations do not rewrite history. A database
+    trigger refuses UPDATE and DELETE.
+    """
+
+    class Method(models.TextChoices):
+        PASSWORD = "losenord", _("Digitalt, med förnyad inloggning (lösenord)")
+        PAPER = "papper", _("På papper")
+
+    version = models.ForeignKey(
+        PromiseVersion,
+        on_delete=models.PROTECT,
+        related_name="signatures",
+        verbose_name=_("version"),
+    )
+    requirement = models.ForeignKey(
+        SignatoryRequirement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("krav"),
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signatures",
+        verbose_name=_("undertecknare"),
+    )
+    signer_name = models.CharField(_("namn"), max_length=200)
+    signer_title = models.CharField(_("roll"), max_length=200)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    organisation_name = models.CharField(_("organisationens namn"), max_length=200)
+    content_sha256 = models.CharField(_("signerad SHA-256"), max_length=64)
+    method = models.CharField(_("metod"), max_length=10, choices=Method.choices)
+    signed_at = models.DateTimeField(_("signerad (databastid)"), db_default=Now())
+    signed_on_date = models.DateField(_("datum på papperet"), null=True, blank=True)
+    place = models.CharField(_("ort"), max_length=120, blank=True)
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("underskrift")
+        verbose_name_plural = _("underskrifter")
+        ordering = ["version", "signed_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "requirement"],
+                condition=Q(requirement__isnull=False),
+                name="signature_one_per_requirement",
+                violation_error_message=_("Den rollen har redan signerat versionen."),
+            ),
+            models.CheckConstraint(
+                condition=Q(method="papper") | Q(signer__isnull=False),
+                name="signature_digital_has_signer",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.signer_name}, {self.signer_title}"
+
+    @property
+    def display_date(self):
+        return self.signed_on_date or self.signed_at.date()
+
+
+@pgtrigger.register(
+    pgtrigger.Protect(
+        name="promise_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    ),
+)
+class PromiseEvent(models.Model):
+    """The transition log: who moved the promise from one state to another, and when."""
+
+    class Kind(models.TextChoices):
+        CREATED = "skapat", _("Skapat")
+        SUBMITTED = "skickat", _("Skickat för signering")
+        RETURNED = "atertaget", _("Återtaget till utkast")
+        SIGNED = "signerat", _("Signerat")
+        PUBLISHED = "publicerat", _("Publicerat")
+        AMENDED = "andras", _("Ändring påbörjad")
+        ENDED = "avslutat", _("Avslutat")
+        PAPER = "papper", _("Pappersunderskrifter registrerade")
+
+    promise = models.ForeignKey(
+        Promise, on_delete=models.PROTECT, related_name="events", verbose_name=_("löfte")
+    )
+    version = models.ForeignKey(
+        PromiseVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("version"),
+    )
+    kind = models.CharField(_("händelse"), max_length=20, choices=Kind.choices)
+    from_status = models.CharField(_("från"), max_length=20, blank=True)
+    to_status = models.CharField(_("till"), max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("utförd av"),
+    )
+    note = models.TextField(_("kommentar"), blank=True)
+    at = models.DateTimeField(_("tidpunkt"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("händelse")
+        verbose_name_plural = _("händelser")
+        ordering = ["promise", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.promise}"

@@ -1,0 +1,14 @@
+from django.http import HttpRequest
+
+from core.dashboard import Panel
+from promises.models import Promise
+
+
+def dashboard_panel(request: HttpRequest) -> Panel:
+    """Promises of the user's partnerships, and versions waiting for their signature."""
+    promises = (
+        Promise.objects.visible_to(request.user)
+        .select_related("partnership")
+        .order_by("-valid_from_date", "title")
+    )
+    return Panel("promises/_dashboard_panel.html", {"promises": promises})
