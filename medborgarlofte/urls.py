@@ -9,7 +9,10 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("konto/", include("accounts.urls")),
+    path("arbetsyta/lagesbilder/", include("situation.urls")),
+    path("arbetsyta/loften/", include("promises.urls")),
     path("arbetsyta/", include("organizations.urls")),
+    path("", include("public.urls")),
     path("", include("core.urls")),
 ]
 

@@ -430,10 +430,10 @@ class Signature(models.Model):
 
 @pgtrigger.register(
     pgtrigger.Protect(
-        name="promise_event_append_only", operation=pgtrigger.Update | pgtrigger.Delete
+        name="promise_transition_append_only", operation=pgtrigger.Update | pgtrigger.Delete
     ),
 )
-class PromiseEvent(models.Model):
+class PromiseTransition(models.Model):
     """The transition log: who moved the promise from one state to another, and when."""
 
     class Kind(models.TextChoices):
@@ -447,14 +447,14 @@ class PromiseEvent(models.Model):
         PAPER = "papper", _("Pappersunderskrifter registrerade")
 
     promise = models.ForeignKey(
-        Promise, on_delete=models.PROTECT, related_name="events", verbose_name=_("löfte")
+        Promise, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("löfte")
     )
     version = models.ForeignKey(
         PromiseVersion,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
-        related_name="events",
+        related_name="transitions",
         verbose_name=_("version"),
     )
     kind = models.CharField(_("händelse"), max_length=20, choices=Kind.choices)

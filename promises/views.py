@@ -12,3 +12,11 @@ def dashboard_panel(request: HttpRequest) -> Panel:
         .order_by("-valid_from_date", "title")
     )
     return Panel("promises/_dashboard_panel.html", {"promises": promises})
+
+
+def promise_detail(request: HttpRequest, pk: int):
+    """Placeholder until the workspace views land."""
+    from django.shortcuts import get_object_or_404, render
+
+    promise = get_object_or_404(Promise.objects.visible_to(request.user), pk=pk)
+    return render(request, "promises/promise_detail.html", {"promise": promise})

@@ -1,0 +1,546 @@
+"""Every change of state of a promise: one transaction, permission re-checked,
+an event written, notifications sent once the transaction commits."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from core.concurrency import save_versioned
+from core.notify import notify
+from organizations.models import Membership, Organisation, Partnership
+from promises import permissions as perms
+from promises.models import (
+    Commitment,
+    Promise,
+    PromiseTransition,
+    PromiseVersion,
+    Signature,
+    sha256_of,
+)
+
+Status = Promise.Status
+Kind = PromiseTransition.Kind
+
+PROMISE_FIELDS = [
+    "title",
+    "valid_from_date",
+    "valid_to_date",
+    "extended_to_date",
+    "introduction",
+    "effect_goal",
+    "effect_indicator",
+    "effect_baseline",
+    "effect_target",
+    "effect_target_year",
+    "followup_cadence",
+    "followup_channels",
+    "decision_reference",
+    "predecessor",
+]
+COMMITMENT_FIELDS = [
+    "party",
+    "municipality",
+    "partner",
+    "text",
+    "theme",
+    "target_quantity",
+    "target_unit",
+    "target_period",
+    "target_per_area",
+    "condition",
+]
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _require_status(promise: Promise, *statuses: str, message: str) -> None:
+    if promise.status not in statuses:
+        raise ValidationError(message, code="wrong_status")
+
+
+def _event(
+    promise, kind, *, actor=None, version=None, from_status="", note=""
+) -> PromiseTransition:
+    return PromiseTransition.objects.create(
+        promise=promise,
+        kind=kind,
+        actor=actor if actor and actor.is_authenticated else None,
+        version=version,
+        from_status=from_status,
+        to_status=promise.status,
+        note=note,
+    )
+
+
+def _lock(promise: Promise) -> Promise:
+    """Re-read the promise under a row lock so transitions cannot interleave."""
+    return Promise.objects.select_for_update().get(pk=promise.pk)
+
+
+def _coordinators(partnership: Partnership):
+    from accounts.models import User
+
+    return User.objects.filter(
+        memberships__organisation__in=partnership.party_ids(),
+        memberships__role=Membership.Role.COORDINATOR,
+        is_active=True,
+    ).distinct()
+
+
+def _signatories(partnership: Partnership):
+    from accounts.models import User
+
+    organisations = partnership.signatory_requirements.values("organisation")
+    return User.objects.filter(
+        memberships__organisation__in=organisations,
+        memberships__role=Membership.Role.SIGNATORY,
+        is_active=True,
+    ).distinct()
+
+
+def _check_commitment_parties(commitment: Commitment) -> None:
+    """A named municipality or partner must be a party to the promise's partnership."""
+    partnership = commitment.promise.partnership
+    errors = {}
+    if commitment.party == Commitment.Party.MUNICIPALITY:
+        if commitment.municipality_id not in {m.pk for m in partnership.municipalities.all()}:
+            errors["municipality"] = _("Välj en av kommunerna i samverkan.")
+    else:
+        commitment.municipality = None
+    if commitment.party == Commitment.Party.OTHER:
+        if commitment.partner_id not in {p.pk for p in partnership.other_partners.all()}:
+            errors["partner"] = _("Välj en av de övriga parterna i samverkan.")
+    else:
+        commitment.partner = None
+    if errors:
+        raise ValidationError(errors)
+
+
+# --- Editing the working copy ---------------------------------------------------
+
+
+@transaction.atomic
+def promise_create(*, user, partnership: Partnership, **fields) -> Promise:
+    """Start a draft promise for a partnership the user coordinates."""
+    from organizations.permissions import can_coordinate_partnership
+
+    _require(
+        can_coordinate_partnership(user, partnership),
+        _("Du samordnar inte den här samverkan."),
+    )
+    themes = fields.pop("themes", None)
+    areas = fields.pop("areas", None)
+    promise = Promise(partnership=partnership, **fields)
+    promise.full_clean()
+    promise.save()
+    if themes is not None:
+        promise.themes.set(themes)
+    if areas is not None:
+        promise.areas.set(areas)
+    _event(promise, Kind.CREATED, actor=user)
+    return promise
+
+
+@transaction.atomic
+def promise_update(
+    *, user, promise: Promise, expected_version: int, data: dict, themes=None, areas=None
+) -> Promise:
+    """Save the draft's own fields, refusing a save based on a stale version."""
+    _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
+    _require_status(
+        promise, Status.DRAFT, message=_("Bara utkast kan ändras. Återta löftet till utkast först.")
+    )
+    for name, value in data.items():
+        if name in PROMISE_FIELDS:
+            setattr(promise, name, value)
+    promise.full_clean(exclude=["published_version"])
+    save_versioned(
+        promise, expected_version=expected_version, fields=[f for f in PROMISE_FIELDS if f in data]
+    )
+    if themes is not None:
+        promise.themes.set(themes)
+    if areas is not None:
+        promise.areas.set(areas)
+    return promise
+
+
+@transaction.atomic
+def commitment_create(*, user, promise: Promise, areas=None, **fields) -> Commitment:
+    _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
+    _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
+    order = (promise.commitments.aggregate(m=Max("order"))["m"] or 0) + 1
+    commitment = Commitment(promise=promise, order=order, **fields)
+    _check_commitment_parties(commitment)
+    commitment.full_clean()
+    commitment.save()
+    if areas is not None:
+        commitment.areas.set(areas)
+    return commitment
+
+
+@transaction.atomic
+def commitment_update(
+    *, user, commitment: Commitment, expected_version: int, data: dict, areas=None
+) -> Commitment:
+    promise = commitment.promise
+    _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
+    _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
+    for name, value in data.items():
+        if name in COMMITMENT_FIELDS:
+            setattr(commitment, name, value)
+    _check_commitment_parties(commitment)
+    commitment.full_clean()
+    save_versioned(
+        commitment,
+        expected_version=expected_version,
+        fields=[f for f in COMMITMENT_FIELDS if f in data or f in ("municipality", "partner")],
+    )
+    if areas is not None:
+        commitment.areas.set(areas)
+    return commitment
+
+
+@transaction.atomic
+def commitment_delete(*, user, commitment: Commitment) -> None:
+    promise = commitment.promise
+    _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
+    _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
+    commitment.delete()
+
+
+@transaction.atomic
+def commitment_move(*, user, commitment: Commitment, direction: str) -> None:
+    """Swap the commitment with its neighbour among the same party's commitments."""
+    promise = commitment.promise
+    _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
+    _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
+    siblings = list(
+        promise.commitments.select_for_update()
+        .filter(party=commitment.party)
+        .order_by("order", "pk")
+    )
+    index = next(i for i, c in enumerate(siblings) if c.pk == commitment.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    # Renumber the whole party so equal or missing order values cannot stick.
+    for position, item in enumerate(siblings, start=1):
+        Commitment.objects.filter(pk=item.pk).update(order=position)
+
+
+# --- The snapshot that is signed -----------------------------------------------------
+
+
+def _organisation_data(org: Organisation | None) -> dict | None:
+    if org is None:
+        return None
+    return {
+        "id": org.pk,
+        "kind": org.kind,
+        "name": org.display_name,
+        "municipality_code": org.municipality_code,
+    }
+
+
+def promise_snapshot(promise: Promise) -> dict:
+    """Everything the signatories sign, as plain JSON data."""
+    partnership = promise.partnership
+    commitments = (
+        promise.commitments.select_related("municipality", "partner", "theme")
+        .prefetch_related("areas")
+        .order_by("order", "pk")
+    )
+    return {
+        "schema": 1,
+        "promise_id": promise.pk,
+        "title": promise.title,
+        "valid_from": promise.valid_from_date.isoformat(),
+        "valid_to": promise.valid_to_date.isoformat(),
+        "extended_to": promise.extended_to_date.isoformat() if promise.extended_to_date else None,
+        "introduction": promise.introduction,
+        "effect_goal": {
+            "text": promise.effect_goal,
+            "indicator": promise.effect_indicator,
+            "baseline": promise.effect_baseline,
+            "target": promise.effect_target,
+            "target_year": promise.effect_target_year,
+        },
+        "themes": [t.name for t in promise.themes.order_by("name")],
+        "areas": [a.name for a in promise.areas.order_by("name")],
+        "followup": {
+            "cadence": promise.followup_cadence,
+            "cadence_label": str(promise.get_followup_cadence_display()),
+            "channels": promise.followup_channels,
+        },
+        "decision_reference": promise.decision_reference,
+        "partnership": {
+            "name": partnership.name,
+            "agreement_reference": partnership.agreement_reference,
+            "police_area": _organisation_data(partnership.police_area),
+            "municipalities": [
+                _organisation_data(m) for m in partnership.municipalities.order_by("name")
+            ],
+            "other_partners": [
+                _organisation_data(o) for o in partnership.other_partners.order_by("name")
+            ],
+        },
+        "commitments": [
+            {
+                "id": c.pk,
+                "order": position,
+                "party": c.party,
+                "party_label": c.party_label,
+                "municipality": _organisation_data(c.municipality),
+                "partner": _organisation_data(c.partner),
+                "text": c.text,
+                "theme": c.theme.name if c.theme else None,
+                "areas": [a.name for a in c.areas.all()],
+                "target": (
+                    {
+                        "quantity": c.target_quantity,
+                        "unit": c.target_unit,
+                        "period": c.target_period,
+                        "per_area": c.target_per_area,
+                        "text": c.target_text(),
+                    }
+                    if c.target_quantity is not None
+                    else None
+                ),
+                "condition": c.condition,
+            }
+            for position, c in enumerate(commitments, start=1)
+        ],
+    }
+
+
+def _freeze(promise: Promise, user) -> PromiseVersion:
+    snapshot = promise_snapshot(promise)
+    number = (promise.versions.aggregate(m=Max("number"))["m"] or 0) + 1
+    return PromiseVersion.objects.create(
+        promise=promise,
+        number=number,
+        snapshot=snapshot,
+        content_sha256=sha256_of(snapshot),
+        created_by=user if user and user.is_authenticated else None,
+    )
+
+
+# --- Workflow ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def promise_submit_for_signing(*, user, promise: Promise) -> PromiseVersion:
+    """Freeze the draft as a new version and ask the signatories to sign it."""
+    promise = _lock(promise)
+    _require(perms.can_coordinate_promise(user, promise), _("Du får inte skicka löftet."))
+    _require_status(promise, Status.DRAFT, message=_("Bara ett utkast kan skickas för signering."))
+    if not promise.commitments.exists():
+        raise ValidationError(_("Löftet har inga åtaganden ännu."), code="no_commitments")
+    if not promise.partnership.signatory_requirements.exists():
+        raise ValidationError(
+            _("Samverkan saknar krav på underskrifter. Be en administratör lägga till dem."),
+            code="no_requirements",
+        )
+    version = _freeze(promise, user)
+    previous = promise.status
+    promise.status = Status.AWAITING_SIGNATURES
+    promise.save(update_fields=["status", "updated_at"])
+    _event(promise, Kind.SUBMITTED, actor=user, version=version, from_status=previous)
+    notify(
+        _signatories(promise.partnership),
+        subject=_("Medborgarlöfte att signera: %(title)s") % {"title": promise.title},
+        template_name="promises/email/awaiting_signature.txt",
+        context={"promise": promise, "version": version},
+    )
+    return version
+
+
+@transaction.atomic
+def promise_return_to_draft(*, user, promise: Promise, note: str = "") -> Promise:
+    """Take a version back from signing so the draft can be changed again."""
+    promise = _lock(promise)
+    _require(perms.can_coordinate_promise(user, promise), _("Du får inte återta löftet."))
+    _require_status(
+        promise,
+        Status.AWAITING_SIGNATURES,
+        message=_("Bara ett löfte som väntar på signering kan återtas."),
+    )
+    promise.status = Status.DRAFT
+    promise.save(update_fields=["status", "updated_at"])
+    _event(
+        promise,
+        Kind.RETURNED,
+        actor=user,
+        version=promise.current_version(),
+        from_status=Status.AWAITING_SIGNATURES,
+        note=note,
+    )
+    return promise
+
+
+@transaction.atomic
+def promise_sign(*, user, promise: Promise, password: str) -> Signature:
+    """Sign the version awaiting signatures, after asking for the password again.
+
+    Records signer, role and organisation (copied), database time, the content
+    hash and the authentication method. Publishes when every required role has
+    signed the same hash.
+    """
+    promise = _lock(promise)
+    _require_status(
+        promise, Status.AWAITING_SIGNATURES, message=_("Det finns ingen version att signera.")
+    )
+    version = promise.current_version()
+    requirements = perms.signable_requirements(user, promise, version)
+    _require(bool(requirements), _("Du kan inte signera det här löftet."))
+    if not password or not user.check_password(password):
+        raise ValidationError({"password": _("Fel lösenord. Underskriften sparades inte.")})
+    if not version.is_intact():
+        raise ValidationError(
+            _(
+                "Versionens innehåll stämmer inte med sin kontrollsumma och kan inte signeras. "
+                "Kontakta administratören."
+            ),
+            code="tampered",
+        )
+    requirement = requirements[0]
+    membership = Membership.objects.filter(
+        user=user, organisation=requirement.organisation, role=Membership.Role.SIGNATORY
+    ).first()
+    signature = Signature.objects.create(
+        version=version,
+        requirement=requirement,
+        signer=user,
+        signer_name=user.get_full_name() or user.username,
+        signer_title=(membership.title if membership and membership.title else requirement.title),
+        organisation=requirement.organisation,
+        organisation_name=requirement.organisation.display_name,
+        content_sha256=version.content_sha256,
+        method=Signature.Method.PASSWORD,
+    )
+    _event(promise, Kind.SIGNED, actor=user, version=version, from_status=promise.status)
+    _publish_if_complete(promise, version, actor=user)
+    return signature
+
+
+def _publish_if_complete(promise: Promise, version: PromiseVersion, *, actor) -> bool:
+    required = set(promise.partnership.signatory_requirements.values_list("pk", flat=True))
+    signed = set(
+        Signature.objects.for_hash(version)
+        .filter(requirement__isnull=False)
+        .values_list("requirement_id", flat=True)
+    )
+    if not required or not required <= signed:
+        return False
+    previous = promise.status
+    promise.status = Status.PUBLISHED
+    promise.published_version = version
+    promise.published_at = (
+        version.signatures.order_by("-signed_at").values_list("signed_at", flat=True).first()
+    )
+    promise.save(update_fields=["status", "published_version", "published_at", "updated_at"])
+    _event(promise, Kind.PUBLISHED, actor=actor, version=version, from_status=previous)
+    notify(
+        _coordinators(promise.partnership),
+        subject=_("Medborgarlöftet är signerat och publicerat: %(title)s")
+        % {"title": promise.title},
+        template_name="promises/email/published.txt",
+        context={"promise": promise, "version": version},
+    )
+    return True
+
+
+@transaction.atomic
+def promise_amend(*, user, promise: Promise, note: str = "") -> Promise:
+    """Start changing a published promise; the public keeps the signed version."""
+    promise = _lock(promise)
+    _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
+    _require_status(promise, Status.PUBLISHED, message=_("Bara ett publicerat löfte kan ändras."))
+    promise.status = Status.DRAFT
+    promise.save(update_fields=["status", "updated_at"])
+    _event(
+        promise,
+        Kind.AMENDED,
+        actor=user,
+        version=promise.published_version,
+        from_status=Status.PUBLISHED,
+        note=note,
+    )
+    return promise
+
+
+@transaction.atomic
+def promise_expire(*, promise: Promise, today: date, user=None) -> Promise:
+    """Mark a published promise as ended once its (extended) period is over. Still public."""
+    promise = _lock(promise)
+    _require_status(promise, Status.PUBLISHED, message=_("Bara ett publicerat löfte kan avslutas."))
+    if promise.end_date >= today:
+        raise ValidationError(_("Löftets period har inte tagit slut."), code="not_over")
+    promise.status = Status.ENDED
+    promise.save(update_fields=["status", "updated_at"])
+    _event(
+        promise,
+        Kind.ENDED,
+        actor=user,
+        version=promise.published_version,
+        from_status=Status.PUBLISHED,
+    )
+    return promise
+
+
+def promises_expire_due(*, today: date) -> list[Promise]:
+    """End every published promise whose period is over (for cron)."""
+    due = Promise.objects.filter(status=Status.PUBLISHED).order_by("pk")
+    return [promise_expire(promise=p, today=today) for p in due if p.end_date < today]
+
+
+@transaction.atomic
+def promise_record_paper_signatures(
+    *, user, promise: Promise, signatures: list[dict], note: str = ""
+) -> PromiseVersion:
+    """Record a historic, paper-signed document: freeze it, record the signatures, publish.
+
+    Each signature is ``{"requirement": SignatoryRequirement, "name", "title",
+    "date", "place"}``; no login is involved for the people who signed on paper.
+    """
+    promise = _lock(promise)
+    _require(
+        perms.can_coordinate_promise(user, promise), _("Du får inte registrera underskrifter.")
+    )
+    _require_status(
+        promise, Status.DRAFT, message=_("Pappersunderskrifter registreras på ett utkast.")
+    )
+    required = list(promise.partnership.signatory_requirements.all())
+    if {s["requirement"].pk for s in signatures} != {r.pk for r in required}:
+        raise ValidationError(
+            _("Ange en underskrift för varje roll som ska signera."), code="incomplete"
+        )
+    for s in signatures:
+        if not s.get("name", "").strip() or not s.get("date"):
+            raise ValidationError(_("Varje underskrift behöver namn och datum."), code="incomplete")
+    version = _freeze(promise, user)
+    for s in signatures:
+        requirement = s["requirement"]
+        Signature.objects.create(
+            version=version,
+            requirement=requirement,
+            signer=None,
+            signer_name=s["name"].strip(),
+            signer_title=s.get("title") or requirement.title,
+            organisation=requirement.organisation,
+            organisation_name=requirement.organisation.display_name,
+            content_sha256=version.content_sha256,
+            method=Signature.Method.PAPER,
+            signed_on_date=s["date"],
+            place=s.get("place", ""),
+        )
+    _event(promise, Kind.PAPER, actor=user, version=version, from_status=promise.status, note=note)
+    _publish_if_complete(promise, version, actor=user)
+    return version
