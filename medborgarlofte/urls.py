@@ -11,6 +11,8 @@ urlpatterns = [
     path("konto/", include("accounts.urls")),
     path("arbetsyta/lagesbilder/", include("situation.urls")),
     path("arbetsyta/loften/", include("promises.urls")),
+    path("arbetsyta/aktiviteter/", include("activities.urls")),
+    path("arbetsyta/uppfoljningar/", include("followups.urls")),
     path("arbetsyta/", include("organizations.urls")),
     path("", include("public.urls")),
     path("", include("core.urls")),

@@ -425,7 +425,13 @@ class Signature(models.Model):
 
     @property
     def display_date(self):
-        return self.signed_on_date or self.signed_at.date()
+        """The date to show: the paper's own date, or the database time of a digital signature.
+
+        None for a paper signature whose document carries no date.
+        """
+        if self.method == self.Method.PAPER:
+            return self.signed_on_date
+        return self.signed_at.date()
 
 
 @pgtrigger.register(

@@ -508,7 +508,7 @@ def promise_record_paper_signatures(
     """Record a historic, paper-signed document: freeze it, record the signatures, publish.
 
     Each signature is ``{"requirement": SignatoryRequirement, "name", "title",
-    "date", "place"}``; no login is involved for the people who signed on paper.
+    "date" (optional), "place"}``; no login is involved for those who signed on paper.
     """
     promise = _lock(promise)
     _require(
@@ -523,8 +523,9 @@ def promise_record_paper_signatures(
             _("Ange en underskrift för varje roll som ska signera."), code="incomplete"
         )
     for s in signatures:
-        if not s.get("name", "").strip() or not s.get("date"):
-            raise ValidationError(_("Varje underskrift behöver namn och datum."), code="incomplete")
+        # The date is optional: old documents often carry names but no date.
+        if not s.get("name", "").strip():
+            raise ValidationError(_("Varje underskrift behöver ett namn."), code="incomplete")
     version = _freeze(promise, user)
     for s in signatures:
         requirement = s["requirement"]
@@ -538,7 +539,7 @@ def promise_record_paper_signatures(
             organisation_name=requirement.organisation.display_name,
             content_sha256=version.content_sha256,
             method=Signature.Method.PAPER,
-            signed_on_date=s["date"],
+            signed_on_date=s.get("date"),
             place=s.get("place", ""),
         )
     _event(promise, Kind.PAPER, actor=user, version=version, from_status=promise.status, note=note)
