@@ -310,7 +310,9 @@ def load(stdout=None) -> None:
             valid_to_date=date(2020, 12, 31),
             introduction=KATRINEHOLM_INTRODUCTION,
             effect_goal=KATRINEHOLM_EFFECT,
-            effect_indicator="Upplevd trygghet i centrum i trygghetsmätningar och medborgardialoger",
+            effect_indicator=(
+                "Upplevd trygghet i centrum i trygghetsmätningar och medborgardialoger"
+            ),
             effect_target="En generell ökning av den upplevda tryggheten i centrum",
             effect_target_year=2022,
             followup_cadence=Promise.Cadence.TERTIAL,

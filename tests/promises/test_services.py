@@ -294,20 +294,24 @@ def test_signature_rows_refuse_update_and_delete_in_the_database(submitted, kalm
         "UPDATE promises_signature SET signer_name = 'Någon annan' WHERE id = %s",
         "DELETE FROM promises_signature WHERE id = %s",
     ):
-        with pytest.raises((InternalError, IntegrityError)), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [signature.pk])
+        with (
+            pytest.raises((InternalError, IntegrityError)),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [signature.pk])
     signature.refresh_from_db()
     assert signature.signer_name != "Någon annan"
 
 
 def test_transition_log_refuses_update(draft):
     event = draft.transitions.first()
-    with pytest.raises((InternalError, IntegrityError)), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "UPDATE promises_promisetransition SET note = 'x' WHERE id = %s", [event.pk]
-            )
+    with (
+        pytest.raises((InternalError, IntegrityError)),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute("UPDATE promises_promisetransition SET note = 'x' WHERE id = %s", [event.pk])
 
 
 # --- amend / expire / paper ------------------------------------------------------------
