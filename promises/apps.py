@@ -7,7 +7,9 @@ class PromisesConfig(AppConfig):
     verbose_name = _("Medborgarlöften")
 
     def ready(self):
-        from core import dashboard
+        from core import dashboard, search
+        from promises.search import documents
         from promises.views import dashboard_panel
 
         dashboard.register(dashboard_panel)
+        search.register(documents)

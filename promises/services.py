@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from core import publication
 from core.concurrency import save_versioned
 from core.notify import notify
 from organizations.models import Membership, Organisation, Partnership
@@ -20,6 +21,7 @@ from promises.models import (
     Signature,
     sha256_of,
 )
+from promises.search import group_key
 
 Status = Promise.Status
 Kind = PromiseTransition.Kind
@@ -447,6 +449,7 @@ def _publish_if_complete(promise: Promise, version: PromiseVersion, *, actor) ->
     )
     promise.save(update_fields=["status", "published_version", "published_at", "updated_at"])
     _event(promise, Kind.PUBLISHED, actor=actor, version=version, from_status=previous)
+    publication.changed(group_key(promise.pk))
     notify(
         _coordinators(promise.partnership),
         subject=_("Medborgarlöftet är signerat och publicerat: %(title)s")
@@ -485,6 +488,7 @@ def promise_expire(*, promise: Promise, today: date, user=None) -> Promise:
         raise ValidationError(_("Löftets period har inte tagit slut."), code="not_over")
     promise.status = Status.ENDED
     promise.save(update_fields=["status", "updated_at"])
+    publication.changed(group_key(promise.pk))
     _event(
         promise,
         Kind.ENDED,

@@ -1,0 +1,232 @@
+"""Start page, kommun list, search, sitemap, robots and the cache behaviour of public pages."""
+
+import re
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from organizations import demo as organizations_demo
+from promises import demo as promises_demo
+from promises import services
+from promises.models import Promise
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = [
+    "/",
+    "/kommuner/",
+    "/kommuner/katrineholm/",
+    "/sok/?q=narkotika",
+    "/tillganglighet/",
+]
+
+
+@pytest.fixture
+def demo(db, django_capture_on_commit_callbacks):
+    # Publishing indexes the promise for search once the transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        organizations_demo.load()
+        promises_demo.load()
+
+
+@pytest.fixture
+def katrineholm_2020(demo):
+    return Promise.objects.get(title=promises_demo.KATRINEHOLM_TITLE)
+
+
+def hits(client, query, **filters):
+    body = client.get("/sok/", {"q": query, **filters}).content.decode()
+    count = re.search(r'id="traffar"[^>]*>(\d+) träff', body)
+    return int(count.group(1)) if count else 0, body
+
+
+def test_start_page_explains_and_shows_figures(client, demo):
+    body = client.get("/").content.decode()
+    assert "Ett medborgarlöfte är ett gemensamt löfte" in body
+    assert 'role="search"' in body
+    assert "Katrineholms kommun" in body
+    assert "1 av 290" in body  # kommuner with an active promise
+    assert "Narkotika" in body  # most common themes
+
+
+def test_kommun_list_has_all_290_grouped_by_lan(client, demo):
+    body = client.get("/kommuner/").content.decode()
+    assert len(re.findall(r'href="/kommuner/[a-z0-9-]+/"', body)) == 290
+    assert body.count('<h2 id="lan-') == 21
+    assert "gällande löfte" in body
+
+
+@pytest.mark.parametrize(
+    "query", ["narkotika", "hundsök", "trygghetsvandringar", "trygghetsvandring", "löfte"]
+)
+def test_search_finds_katrineholm(client, katrineholm_2020, query):
+    count, body = hits(client, query)
+    assert count >= 1, query
+    assert katrineholm_2020.get_public_url() in body
+
+
+def test_search_marks_matches_and_escapes_everything_else(client, katrineholm_2020):
+    _, body = hits(client, "hundsök")
+    assert "<mark>hundsök</mark>" in body
+
+
+def test_search_filters(client, katrineholm_2020):
+    assert hits(client, "narkotika", part="police")[0] == 1
+    assert hits(client, "narkotika", part="municipality")[0] == 1
+    assert hits(client, "narkotika", kommun="0483")[0] >= 2
+    assert hits(client, "narkotika", kommun="0880")[0] == 0
+    assert hits(client, "narkotika", lan="04")[0] >= 2
+    assert hits(client, "narkotika", lan="08")[0] == 0
+    assert hits(client, "narkotika", ar="2020")[0] >= 2
+    assert hits(client, "narkotika", ar="2019")[0] == 0
+    assert hits(client, "hundsök", tema="Narkotika")[0] == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "",
+        "   ",
+        "'; DROP TABLE core_searchentry; --",
+        "<script>alert(1)</script>",
+        "&|!():*",
+        "ö" * 500,
+    ],
+)
+def test_empty_and_hostile_queries_are_harmless(client, katrineholm_2020, query):
+    response = client.get("/sok/", {"q": query})
+    assert response.status_code == 200
+    assert "<script>alert" not in response.content.decode()
+    assert hits(client, "narkotika")[0] >= 1  # the index is still there
+
+
+def test_search_never_finds_unpublished_text(client, demo):
+    # Kalmar waits for signatures and the 2021 draft is a draft: neither is indexed.
+    assert hits(client, "KS 2018/1249")[0] == 0
+    assert hits(client, "stadsdel")[0] == 0
+    assert hits(client, "Utkast under arbete")[0] == 0
+
+
+def test_search_paginates(client, katrineholm_2020):
+    count, body = hits(client, "löfte")
+    assert count > 10
+    # 20 per page: with 13 entries there is a single page and no pagination links
+    assert ("sida=2" in body) is (count > 20)
+
+
+def test_sitemap_lists_published_only(client, katrineholm_2020):
+    body = client.get("/sitemap.xml").content.decode()
+    assert katrineholm_2020.get_public_url() in body
+    for title in (promises_demo.KALMAR_TITLE, promises_demo.DRAFT_TITLE):
+        assert Promise.objects.get(title=title).get_public_url() not in body
+    assert body.count("/kommuner/") >= 290
+
+
+def test_robots_keeps_crawlers_out_of_the_workspace(client):
+    body = client.get("/robots.txt").content.decode()
+    assert "Disallow: /arbetsyta/" in body
+    assert "Sitemap: " in body
+
+
+def test_accessibility_statement_has_what_digg_requires(client):
+    body = client.get("/tillganglighet/").content.decode()
+    assert "delvis förenlig med lagen om tillgänglighet till digital offentlig service" in body
+    assert 'href="https://www.digg.se/tdosanmalan"' in body
+    assert "mailto:" in body
+    assert "Senaste bedömningen gjordes den" in body
+    assert "Innehåll som inte är tillgängligt" in body
+
+
+@pytest.mark.parametrize("url", PUBLIC_PAGES)
+def test_public_pages_are_cacheable_cookie_free_and_csp_clean(client, katrineholm_2020, url):
+    response = client.get(url)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert not response.cookies
+    assert "public" in response.get("Cache-Control", "") or url == "/tillganglighet/"
+    assert "<script>" not in body and re.search(r"<script(?![^>]*\bsrc=)", body) is None
+    assert "<style" not in body and " style=" not in body
+    assert re.search(r"\son[a-z]+=", body) is None
+
+
+def test_promise_page_is_cacheable_and_revalidates(client, katrineholm_2020):
+    url = katrineholm_2020.get_public_url()
+    first = client.get(url)
+    assert "public" in first["Cache-Control"] and first["ETag"]
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(url, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304
+    assert len(queries) == 0
+
+
+def test_publishing_shows_up_at_once(
+    client,
+    kalmar_coordinator,
+    kalmar_partnership,
+    kalmar_police_chief,
+    kalmar_municipal_signatory,
+    django_capture_on_commit_callbacks,
+):
+    assert "Nytt för Kalmar" not in client.get("/kommuner/kalmar/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        promise = services.promise_create(
+            user=kalmar_coordinator,
+            partnership=kalmar_partnership,
+            title="Nytt för Kalmar",
+            valid_from_date=date(2026, 1, 1),
+            valid_to_date=date(2026, 12, 31),
+        )
+        services.commitment_create(
+            user=kalmar_coordinator, promise=promise, party="joint", text="Vi gör det ihop."
+        )
+        services.promise_submit_for_signing(user=kalmar_coordinator, promise=promise)
+        services.promise_sign(user=kalmar_police_chief, promise=promise, password=PASSWORD)
+        services.promise_sign(user=kalmar_municipal_signatory, promise=promise, password=PASSWORD)
+    assert "Nytt för Kalmar" in client.get("/kommuner/kalmar/").content.decode()
+    assert hits(client, "ihop")[0] == 1
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url", ["/", "/kommuner/", "/kommuner/kalmar/", "/sok/?q=insats"])
+def test_public_page_queries_do_not_grow_with_data(
+    client,
+    url,
+    kalmar_coordinator,
+    kalmar_partnership,
+    kalmar_police_chief,
+    kalmar_municipal_signatory,
+    django_capture_on_commit_callbacks,
+):
+    from django.core.cache import cache
+
+    def publish(n):
+        with django_capture_on_commit_callbacks(execute=True):
+            for i in range(n):
+                promise = services.promise_create(
+                    user=kalmar_coordinator,
+                    partnership=kalmar_partnership,
+                    title=f"Löfte {n}-{i}",
+                    valid_from_date=date(2026, 1, 1),
+                    valid_to_date=date(2026, 12, 31),
+                )
+                services.commitment_create(
+                    user=kalmar_coordinator, promise=promise, party="joint", text="En insats."
+                )
+                services.promise_submit_for_signing(user=kalmar_coordinator, promise=promise)
+                for signer in (kalmar_police_chief, kalmar_municipal_signatory):
+                    services.promise_sign(user=signer, promise=promise, password=PASSWORD)
+
+    publish(1)
+    cache.clear()
+    few = _count_queries(client, url)
+    publish(4)
+    cache.clear()
+    assert _count_queries(client, url) == few
