@@ -1,0 +1,212 @@
+"""Forms for lägesbilder: validation and layout only; saving is in services."""
+
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import CrispyFormMixin
+from organizations.models import Area, Partnership, Theme
+from situation.csv_import import MAX_BYTES
+from situation.models import (
+    Finding,
+    Indicator,
+    IndicatorValue,
+    SituationReport,
+    Source,
+    TargetGroup,
+    Visibility,
+)
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SituationReportForm(CrispyFormMixin, forms.ModelForm):
+    """The report's own fields; ``lock_version`` guards against silent overwrites."""
+
+    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = SituationReport
+        fields = [
+            "title",
+            "report_date",
+            "period_start_date",
+            "period_end_date",
+            "summary",
+            "method",
+        ]
+        widgets = {
+            "report_date": DATE_WIDGET,
+            "period_start_date": DATE_WIDGET,
+            "period_end_date": DATE_WIDGET,
+            "summary": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["lock_version"] = self.instance.lock_version
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start_date"), cleaned.get("period_end_date")
+        if start and end and end < start:
+            self.add_error(
+                "period_end_date",
+                forms.ValidationError(_("Perioden kan inte sluta innan den börjar."), code="order"),
+            )
+        return cleaned
+
+
+class SituationReportCreateForm(SituationReportForm):
+    partnership = forms.ModelChoiceField(
+        label=_("Samverkan"), queryset=Partnership.objects.none(), empty_label=None
+    )
+
+    class Meta(SituationReportForm.Meta):
+        fields = ["partnership", *SituationReportForm.Meta.fields]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["partnership"].queryset = Partnership.objects.editable_by(user).order_by("name")
+        del self.fields["lock_version"]
+
+
+class SourceForm(CrispyFormMixin, forms.ModelForm):
+    prefix = "kalla"
+
+    class Meta:
+        model = Source
+        fields = ["kind", "year", "title", "note", "visibility"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, report: SituationReport, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("kind") == Source.Kind.INTELLIGENCE
+            and cleaned.get("visibility") == Visibility.PUBLIC
+        ):
+            self.add_error(
+                "visibility",
+                forms.ValidationError(
+                    _("Underrättelser kan aldrig vara offentliga. Välj ”Intern”."),
+                    code="intelligence_public",
+                ),
+            )
+        return cleaned
+
+    def _post_clean(self):
+        self.instance.report = self.report
+        super()._post_clean()
+
+
+class FindingForm(CrispyFormMixin, forms.ModelForm):
+    prefix = "fynd"
+    groups = forms.MultipleChoiceField(
+        label=_("Berörda grupper"),
+        choices=TargetGroup.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = Finding
+        fields = ["theme", "areas", "text", "groups", "priority", "sources", "visibility"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "areas": forms.CheckboxSelectMultiple,
+            "sources": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, report: SituationReport, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+        self.fields["theme"].queryset = Theme.objects.filter(
+            Q(partnership__isnull=True) | Q(partnership=report.partnership_id)
+        ).order_by("name")
+        self.fields["areas"].queryset = Area.objects.filter(
+            municipality__in=[m.pk for m in report.partnership.municipalities.all()]
+        ).order_by("name")
+        self.fields["sources"].queryset = report.sources.order_by("order", "pk")
+
+    def _post_clean(self):
+        self.instance.report = self.report
+        super()._post_clean()
+
+
+class IndicatorForm(CrispyFormMixin, forms.ModelForm):
+    prefix = "indikator"
+
+    class Meta:
+        model = Indicator
+        fields = ["name", "population", "unit", "description", "source", "visibility"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, report: SituationReport, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+        self.fields["source"].queryset = report.sources.order_by("order", "pk")
+
+    def _post_clean(self):
+        self.instance.report = self.report
+        super()._post_clean()
+
+
+class IndicatorValueForm(CrispyFormMixin, forms.ModelForm):
+    prefix = "varde"
+    value = forms.DecimalField(label=_("Värde"), max_digits=12, decimal_places=2, localize=True)
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["period", "breakdown", "group", "value", "note"]
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+
+    def clean(self):
+        cleaned = super().clean()
+        breakdown, group = cleaned.get("breakdown"), (cleaned.get("group") or "").strip()
+        if breakdown == IndicatorValue.Breakdown.ALL:
+            cleaned["group"] = ""
+        elif breakdown and not group:
+            self.add_error(
+                "group",
+                forms.ValidationError(
+                    _("Ange vilken grupp värdet gäller, till exempel ”flickor”."),
+                    code="group_missing",
+                ),
+            )
+        return cleaned
+
+    def _post_clean(self):
+        self.instance.indicator = self.indicator
+        self.instance.group = self.cleaned_data.get("group", self.instance.group)
+        super()._post_clean()
+
+    def validate_unique(self):
+        # A new value for an existing period and group replaces it (see indicator_value_set).
+        if self.instance.pk:
+            super().validate_unique()
+
+
+class IndicatorCsvForm(CrispyFormMixin, forms.Form):
+    file = forms.FileField(
+        label=_("CSV-fil"),
+        help_text=_(
+            "Första raden: indikator;period;fördelning;grupp;värde. Indikator är indikatorns "
+            "nummer eller namn, fördelning är alla, kön, ålder eller område. Semikolon eller "
+            "komma, decimalkomma går bra."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > MAX_BYTES:
+            raise forms.ValidationError(_("Filen är för stor (högst 1 MB)."), code="too_large")
+        return file
