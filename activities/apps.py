@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ActivitiesConfig(AppConfig):
     name = "activities"
     verbose_name = _("Aktiviteter")
+
+    def ready(self):
+        from activities.views import dashboard_panel
+        from core import dashboard
+
+        dashboard.register(dashboard_panel)

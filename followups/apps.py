@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class FollowupsConfig(AppConfig):
     name = "followups"
     verbose_name = _("Uppföljningar")
+
+    def ready(self):
+        from core import dashboard
+        from followups.views import dashboard_panel
+
+        dashboard.register(dashboard_panel)

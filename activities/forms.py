@@ -1,0 +1,128 @@
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.models import Activity, ActivityReport, Measure
+from core.forms import CrispyFormMixin
+from organizations.models import Area, Organisation
+from promises.models import Promise
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ActivityPlanForm(CrispyFormMixin, forms.Form):
+    promise = forms.ModelChoiceField(
+        label=_("Medborgarlöfte"), queryset=Promise.objects.none(), empty_label=None
+    )
+    year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
+    note = forms.CharField(
+        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    seed_from_commitments = forms.BooleanField(
+        label=_("Föreslå en aktivitet per åtagande"),
+        required=False,
+        initial=True,
+        help_text=_("Med åtagandets mål som aktivitetens mål. Du kan ändra dem efteråt."),
+    )
+
+    def __init__(self, *args, promises, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["promise"].queryset = promises
+        self.fields["year"].initial = timezone.localdate().year
+
+
+class ActivityForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "commitment",
+            "title",
+            "description",
+            "responsible_organisation",
+            "responsible_person",
+            "planned_start_date",
+            "planned_end_date",
+            "target_count",
+            "target_unit",
+            "target_per_area",
+            "areas",
+            "status",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "planned_start_date": DateInput(),
+            "planned_end_date": DateInput(),
+            "areas": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        promise = plan.promise
+        self.fields["commitment"].queryset = promise.commitments.order_by("order", "pk")
+        self.fields["commitment"].empty_label = None
+        self.fields["responsible_organisation"].queryset = Organisation.objects.filter(
+            pk__in=promise.partnership.party_ids()
+        ).order_by("kind", "name")
+        self.fields["areas"].queryset = Area.objects.for_partnership(promise.partnership).order_by(
+            "name"
+        )
+        self.fields["areas"].required = False
+        if self.instance.pk:
+            self.fields["commitment"].disabled = True
+        else:
+            # Left empty, these come from the commitment (see activity_defaults).
+            for name in ("title", "planned_start_date", "planned_end_date"):
+                self.fields[name].required = False
+            del self.fields["status"]
+
+
+class ActivityReportForm(CrispyFormMixin, forms.ModelForm):
+    """The quick form, made for a phone: few fields, native date and number inputs."""
+
+    class Meta:
+        model = ActivityReport
+        fields = [
+            "performed_date",
+            "area",
+            "count",
+            "participants",
+            "participant_count",
+            "description",
+            "findings",
+        ]
+        widgets = {
+            "performed_date": DateInput(),
+            "count": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1}),
+            "participant_count": forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "findings": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, activity, **kwargs):
+        super().__init__(*args, **kwargs)
+        areas = activity.areas.all()
+        if not areas:
+            areas = Area.objects.for_partnership(activity.plan.promise.partnership)
+        self.fields["area"].queryset = areas.order_by("name")
+        self.fields["area"].empty_label = _("Inget särskilt område")
+        today = timezone.localdate()
+        if today.year == activity.plan.year:
+            self.fields["performed_date"].initial = today
+
+
+class MeasureForm(CrispyFormMixin, forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ["description", "owner", "due_date"]
+        widgets = {"due_date": DateInput()}
+
+
+class MeasureStatusForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = ["status"]

@@ -1,0 +1,107 @@
+"""Read-side queries for follow-ups, shared by the workspace and ``public``.
+
+Public functions return only published follow-ups of published promises, newest
+first, with everything a page shows prefetched: a fixed number of queries.
+"""
+
+from django.db.models import Prefetch, QuerySet
+
+from followups.models import (
+    CommitmentAssessment,
+    FollowUp,
+    FollowUpApproval,
+    FollowUpIndicatorValue,
+)
+from organizations.models import Organisation
+from promises.models import Promise
+
+
+def _with_content(queryset: QuerySet) -> QuerySet:
+    return queryset.select_related("promise").prefetch_related(
+        Prefetch("assessments", queryset=CommitmentAssessment.objects.order_by("order", "pk")),
+        Prefetch("indicator_values", queryset=FollowUpIndicatorValue.objects.order_by("order")),
+        Prefetch(
+            "approvals",
+            queryset=FollowUpApproval.objects.select_related("organisation").order_by(
+                "approved_at"
+            ),
+        ),
+    )
+
+
+def published_followups(promise: Promise) -> list[FollowUp]:
+    """The promise's published follow-ups, newest period first (four queries)."""
+    return list(
+        _with_content(FollowUp.objects.published().filter(promise=promise)).order_by(
+            "-period_end_date", "-pk"
+        )
+    )
+
+
+def published_followups_for_municipality(org: Organisation) -> list[FollowUp]:
+    """Published follow-ups of every published promise the kommun is party to, newest first."""
+    return list(
+        _with_content(FollowUp.objects.published().filter(promise__partnership__municipalities=org))
+        .distinct()
+        .order_by("-period_end_date", "-published_at", "-pk")
+    )
+
+
+def followup_public_data(followup: FollowUp) -> dict:
+    """A published follow-up as plain JSON data, for the open-data API.
+
+    Uses prefetched assessments, indicator values and approvals when present.
+    """
+    return {
+        "id": followup.pk,
+        "promise_id": followup.promise_id,
+        "title": followup.title,
+        "period_start": followup.period_start_date.isoformat(),
+        "period_end": followup.period_end_date.isoformat(),
+        "published_at": followup.published_at.isoformat() if followup.published_at else None,
+        "narrative": followup.narrative,
+        "is_example": followup.is_example,
+        "assessments": [
+            {
+                "commitment_id": a.commitment_id,
+                "commitment": a.commitment_text,
+                "party": a.party,
+                "status": a.status,
+                "status_label": str(a.get_status_display()),
+                "promised": a.promised,
+                "outcome": a.outcome,
+                "done": a.done_count,
+                "target": a.target_count,
+                "progress": a.progress_label,
+                "comment": a.comment,
+            }
+            for a in followup.assessments.all()
+        ],
+        "indicators": [
+            {
+                "name": i.name,
+                "unit": i.unit,
+                "period": i.period,
+                "value": float(i.value),
+                "note": i.note,
+            }
+            for i in followup.indicator_values.all()
+        ],
+        "approved_by": [
+            {
+                "side": a.side,
+                "organisation": a.organisation.display_name,
+                "approved_at": a.approved_at.isoformat(),
+            }
+            for a in followup.approvals.all()
+        ],
+    }
+
+
+def workspace_followups(user) -> QuerySet:
+    """Follow-ups of the promises the user can see, for the workspace list."""
+    return (
+        FollowUp.objects.visible_to(user)
+        .select_related("promise")
+        .order_by("promise__title", "period_start_date")
+    )

@@ -1,0 +1,413 @@
+"""Every change of state of a follow-up: schedule, draft, edit, approve, publish, remind.
+
+One transaction each, permission re-checked, notifications once it commits.
+"""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from activities.models import ActivityReport
+from activities.progress import ReportRow, number_in_words
+from activities.selectors import commitment_progress, report_rows
+from core.concurrency import save_versioned
+from core.notify import notify
+from followups import permissions as perms
+from followups.models import (
+    CommitmentAssessment,
+    FollowUp,
+    FollowUpApproval,
+    FollowUpIndicatorValue,
+)
+from organizations.models import Membership, Organisation, Partnership
+from promises.models import Promise
+from promises.permissions import can_coordinate_promise
+
+Status = FollowUp.Status
+Assessment = CommitmentAssessment.Status
+
+REMINDER_HORIZON_DAYS = 14
+REMINDER_INTERVAL_DAYS = 7
+
+# cadence: (months per period, label)
+_CADENCES = {
+    Promise.Cadence.TERTIAL: (4, "Tertial"),
+    Promise.Cadence.QUARTERLY: (3, "Kvartal"),
+    Promise.Cadence.HALF_YEARLY: (6, "Halvår"),
+    Promise.Cadence.YEARLY: (12, "Helår"),
+}
+
+
+def _require(allowed: bool, message: str) -> None:
+    if not allowed:
+        raise PermissionDenied(message)
+
+
+def _lock(followup: FollowUp) -> FollowUp:
+    return (
+        FollowUp.objects.select_related("promise__partnership")
+        .select_for_update(of=("self",))
+        .get(pk=followup.pk)
+    )
+
+
+def _coordinators(partnership: Partnership):
+    from accounts.models import User
+
+    return User.objects.filter(
+        memberships__organisation__in=partnership.party_ids(),
+        memberships__role=Membership.Role.COORDINATOR,
+        is_active=True,
+    ).distinct()
+
+
+def _last_day_of_month(year: int, month: int) -> date:
+    return date(year, month, calendar.monthrange(year, month)[1])
+
+
+# --- The schedule --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduledPeriod:
+    title: str
+    start: date
+    end: date
+    due: date
+
+
+def followup_periods(promise: Promise) -> list[ScheduledPeriod]:
+    """The follow-up plan: one period per tertial (quarter, half-year, year) of the promise.
+
+    Periods are cut to the promise's validity. Each is due at the end of the
+    month after it ends (tertial 1 = January–April, due 31 May).
+    """
+    months, name = _CADENCES[promise.followup_cadence]
+    start, end = promise.valid_from_date, promise.end_date
+    periods = []
+    for year in range(start.year, end.year + 1):
+        for number, first_month in enumerate(range(1, 13, months), start=1):
+            last_month = first_month + months - 1
+            p_start = max(date(year, first_month, 1), start)
+            p_end = min(_last_day_of_month(year, last_month), end)
+            if p_start > p_end:
+                continue
+            due_month = last_month % 12 + 1
+            due_year = year + (1 if last_month == 12 else 0)
+            title = f"{name} {number} {year}" if months < 12 else f"{name} {year}"
+            periods.append(
+                ScheduledPeriod(title, p_start, p_end, _last_day_of_month(due_year, due_month))
+            )
+    return periods
+
+
+@transaction.atomic
+def followups_schedule(*, user, promise: Promise) -> list[FollowUp]:
+    """Create the planned follow-ups the promise's plan asks for (those missing)."""
+    _require(can_coordinate_promise(user, promise), _("Du samordnar inte det här löftet."))
+    existing = set(promise.followups.values_list("period_start_date", flat=True))
+    created = []
+    for period in followup_periods(promise):
+        if period.start in existing:
+            continue
+        followup = FollowUp(
+            promise=promise,
+            title=period.title,
+            period_start_date=period.start,
+            period_end_date=period.end,
+            due_date=period.due,
+        )
+        followup.full_clean()
+        followup.save()
+        created.append(followup)
+    return created
+
+
+# --- Pre-filling promised vs done ------------------------------------------------------
+
+
+def _outcome_text(done: int, per_area: list[tuple[str, int]]) -> str:
+    if done == 0:
+        text = _("inga genomförda under perioden")
+    elif done == 1:
+        text = _("en genomförd")
+    else:
+        text = _("%(count)s genomförda") % {"count": number_in_words(done)}
+    if per_area:
+        text += " (" + ", ".join(f"{name}: {count}" for name, count in per_area) + ")"
+    return text
+
+
+def followup_prefill(followup: FollowUp) -> list[dict]:
+    """Promised vs done per commitment, from the reports dated within the period.
+
+    ``{"commitment", "commitment_text", "party", "promised", "done_count",
+    "target_count", "outcome", "progress_label", "status"}`` in commitment order.
+    The status suggestion: met so far → genomförd, started → pågående,
+    otherwise planerad. A fixed number of queries.
+    """
+    promise = followup.promise
+    commitments = list(
+        promise.commitments.select_related("municipality", "partner")
+        .prefetch_related("areas")
+        .order_by("order", "pk")
+    )
+    rows = report_rows(
+        ActivityReport.objects.filter(
+            activity__plan__promise=promise,
+            performed_date__gte=followup.period_start_date,
+            performed_date__lte=followup.period_end_date,
+        ),
+        "activity__commitment_id",
+    )
+    # Progress so far: from the start of the period's year up to the end of the period.
+    to_date = commitment_progress(
+        promise,
+        year=followup.period_end_date.year,
+        until=followup.period_end_date,
+        commitments=commitments,
+    )
+    result = []
+    for position, commitment in enumerate(commitments, start=1):
+        period_rows: list[ReportRow] = rows.get(commitment.pk, [])
+        done = sum(r.count for r in period_rows)
+        per_area = []
+        if commitment.target_per_area:
+            for area in commitment.areas.all():
+                per_area.append(
+                    (area.name, sum(r.count for r in period_rows if r.area_id == area.pk))
+                )
+        progress = to_date[commitment.pk]
+        if progress.is_met:
+            status = Assessment.DONE
+        elif progress.done or done:
+            status = Assessment.ONGOING
+        else:
+            status = Assessment.PLANNED
+        result.append(
+            {
+                "commitment": commitment,
+                "commitment_text": commitment.text,
+                "party": commitment.party,
+                "promised": commitment.target_text() or "",
+                "done_count": done,
+                "target_count": progress.target,
+                "outcome": _outcome_text(done, per_area),
+                "progress_label": progress.label if progress.target is not None else "",
+                "status": status,
+                "order": position,
+            }
+        )
+    return result
+
+
+def _withdraw_approvals(followup: FollowUp) -> None:
+    """A changed follow-up must be approved again: what was approved is no longer there."""
+    if followup.approvals.exists():
+        followup.approvals.all().delete()
+    if followup.status == Status.APPROVED:
+        followup.status = Status.DRAFT
+        followup.save(update_fields=["status", "updated_at"])
+
+
+@transaction.atomic
+def followup_start_draft(*, user, followup: FollowUp) -> FollowUp:
+    """Turn a planned follow-up into a draft pre-filled from the period's reports."""
+    followup = _lock(followup)
+    _require(can_coordinate_promise(user, followup.promise), _("Du får inte skriva uppföljningen."))
+    if followup.status != Status.PLANNED:
+        raise ValidationError(_("Uppföljningen är redan påbörjad."), code="wrong_status")
+    for item in followup_prefill(followup):
+        assessment = CommitmentAssessment(followup=followup, **item)
+        assessment.full_clean()
+        assessment.save()
+    followup.status = Status.DRAFT
+    followup.save(update_fields=["status", "updated_at"])
+    return followup
+
+
+@transaction.atomic
+def followup_refresh_counts(*, user, followup: FollowUp, expected_version: int) -> FollowUp:
+    """Recount done from the reports; keeps the assessments' status and comments."""
+    followup = _lock(followup)
+    _require(perms.can_edit_followup(user, followup), _("Du får inte ändra uppföljningen."))
+    if followup.status == Status.PLANNED:
+        raise ValidationError(_("Påbörja uppföljningen först."), code="wrong_status")
+    save_versioned(followup, expected_version=expected_version, fields=[])
+    existing = {a.commitment_id: a for a in followup.assessments.all()}
+    for item in followup_prefill(followup):
+        assessment = existing.get(item["commitment"].pk)
+        if assessment is None:
+            CommitmentAssessment.objects.create(followup=followup, **item)
+            continue
+        for name in ("done_count", "target_count", "outcome", "progress_label", "promised"):
+            setattr(assessment, name, item[name])
+        assessment.save()
+    _withdraw_approvals(followup)
+    return followup
+
+
+@transaction.atomic
+def followup_update(
+    *,
+    user,
+    followup: FollowUp,
+    expected_version: int,
+    narrative: str,
+    assessments: dict[int, dict],
+    indicators: list[dict] | None = None,
+) -> FollowUp:
+    """Save the narrative, the assessments (``{pk: {status, outcome, comment}}``) and,
+    when given, replace the indicator values (``[{name, unit, period, value, note}]``).
+
+    Refuses a save based on a stale version; any change withdraws approvals.
+    """
+    _require(perms.can_edit_followup(user, followup), _("Du får inte ändra uppföljningen."))
+    if followup.status not in (Status.DRAFT, Status.APPROVED):
+        raise ValidationError(_("Bara ett utkast kan ändras."), code="wrong_status")
+    followup.narrative = narrative
+    followup.full_clean()
+    save_versioned(followup, expected_version=expected_version, fields=["narrative"])
+    by_pk = {a.pk: a for a in followup.assessments.all()}
+    for pk, values in assessments.items():
+        assessment = by_pk.get(pk)
+        if assessment is None:
+            raise ValidationError(_("Bedömningen hör inte till uppföljningen."), code="foreign")
+        for name in ("status", "outcome", "comment"):
+            if name in values:
+                setattr(assessment, name, values[name])
+        assessment.full_clean()
+        assessment.save()
+    if indicators is not None:
+        followup.indicator_values.all().delete()
+        for position, values in enumerate(indicators, start=1):
+            indicator = FollowUpIndicatorValue(followup=followup, order=position, **values)
+            indicator.full_clean()
+            indicator.save()
+    _withdraw_approvals(followup)
+    return followup
+
+
+# --- Approval and publication ------------------------------------------------------
+
+
+def _approvals_complete(followup: FollowUp) -> bool:
+    return set(followup.approvals.values_list("side", flat=True)) >= set(
+        FollowUpApproval.Side.values
+    )
+
+
+@transaction.atomic
+def followup_approve(*, user, followup: FollowUp) -> FollowUpApproval:
+    """Approve for the user's side (police or municipality). Both sides → approved."""
+    followup = _lock(followup)
+    if followup.status != Status.DRAFT:
+        raise ValidationError(
+            _("Bara ett utkast kan godkännas."),
+            code="wrong_status",
+        )
+    pending = perms.pending_approval_sides(user, followup)
+    if not pending:
+        _require(
+            bool(perms.approval_sides(user, followup)),
+            _("Du kan inte godkänna uppföljningen för någon av parterna."),
+        )
+        raise ValidationError(_("Din part har redan godkänt uppföljningen."), code="already")
+    side, organisation_id = next(iter(pending.items()))
+    approval = FollowUpApproval(
+        followup=followup,
+        side=side,
+        user=user,
+        user_name=user.get_full_name() or user.username,
+        organisation=Organisation.objects.get(pk=organisation_id),
+    )
+    approval.full_clean()
+    approval.save()
+    if _approvals_complete(followup):
+        followup.status = Status.APPROVED
+        followup.save(update_fields=["status", "updated_at"])
+        notify(
+            _coordinators(followup.promise.partnership),
+            subject=_("Uppföljningen är godkänd av båda parter: %(title)s")
+            % {"title": followup.title},
+            template_name="followups/email/approved.txt",
+            context={"followup": followup, "approval": approval, "complete": True},
+        )
+    else:
+        notify(
+            _coordinators(followup.promise.partnership).exclude(pk=user.pk),
+            subject=_("Uppföljningen väntar på ert godkännande: %(title)s")
+            % {"title": followup.title},
+            template_name="followups/email/approved.txt",
+            context={"followup": followup, "approval": approval, "complete": False},
+        )
+    return approval
+
+
+@transaction.atomic
+def followup_publish(*, user, followup: FollowUp) -> FollowUp:
+    """Publish a follow-up both parties have approved."""
+    followup = _lock(followup)
+    _require(
+        can_coordinate_promise(user, followup.promise), _("Du får inte publicera uppföljningen.")
+    )
+    if followup.status == Status.PUBLISHED:
+        raise ValidationError(_("Uppföljningen är redan publicerad."), code="wrong_status")
+    if not _approvals_complete(followup):
+        raise ValidationError(
+            _("Både polisen och kommunen måste godkänna uppföljningen innan den publiceras."),
+            code="not_approved",
+        )
+    followup.status = Status.PUBLISHED
+    followup.published_at = timezone.now()
+    followup.save(update_fields=["status", "published_at", "updated_at"])
+    notify(
+        _coordinators(followup.promise.partnership),
+        subject=_("Uppföljningen är publicerad: %(title)s") % {"title": followup.title},
+        template_name="followups/email/published.txt",
+        context={"followup": followup},
+    )
+    return followup
+
+
+# --- Reminders ----------------------------------------------------------------------
+
+
+def followups_due_for_reminder(*, today: date):
+    """Unpublished follow-ups due within 14 days or overdue, not reminded in the last week."""
+    return (
+        FollowUp.objects.unpublished()
+        .filter(due_date__lte=today + timedelta(days=REMINDER_HORIZON_DAYS))
+        .exclude(reminder_sent_date__gt=today - timedelta(days=REMINDER_INTERVAL_DAYS))
+        .select_related("promise__partnership")
+        .order_by("due_date", "pk")
+    )
+
+
+def followup_send_reminder(*, followup: FollowUp, today: date) -> int:
+    """E-mail the partnership's coordinators about one follow-up; returns the recipients."""
+    recipients = list(_coordinators(followup.promise.partnership))
+    with transaction.atomic():
+        FollowUp.objects.filter(pk=followup.pk).update(reminder_sent_date=today)
+        overdue = followup.due_date < today
+        subject = (
+            _("Försenad uppföljning: %(title)s, %(promise)s")
+            if overdue
+            else _("Uppföljning snart: %(title)s, %(promise)s")
+        ) % {"title": followup.title, "promise": followup.promise.title}
+        notify(
+            recipients,
+            subject=subject,
+            template_name="followups/email/reminder.txt",
+            context={
+                "followup": followup,
+                "overdue": overdue,
+                "days": abs((followup.due_date - today).days),
+            },
+        )
+    return len([u for u in recipients if u.email])

@@ -1,0 +1,265 @@
+"""Workspace views for follow-ups: schedule, write, approve, publish.
+
+Thin: load through a scoped queryset (404 outside your partnerships), check
+the permission (403), call one service, respond.
+"""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.concurrency import StaleObjectError
+from core.dashboard import Panel
+from followups import permissions as perms
+from followups import services
+from followups.forms import AssessmentFormSet, FollowUpForm, IndicatorFormSet
+from followups.models import CommitmentAssessment, FollowUp, FollowUpApproval
+from followups.selectors import workspace_followups
+from promises.models import Promise
+from promises.permissions import can_coordinate_promise
+
+LIST_URL = "/arbetsyta/uppfoljningar/"
+
+
+def dashboard_panel(request: HttpRequest) -> Panel | None:
+    """Follow-ups due within 14 days or overdue, and those waiting for my approval."""
+    visible = FollowUp.objects.visible_to(request.user).unpublished()
+    if not Promise.objects.visible_to(request.user).exists():
+        return None
+    today = timezone.localdate()
+    due = list(
+        visible.filter(due_date__lte=today + timedelta(days=services.REMINDER_HORIZON_DAYS))
+        .select_related("promise")
+        .order_by("due_date", "pk")[:10]
+    )
+    drafts = (
+        FollowUp.objects.editable_by(request.user)
+        .filter(status=FollowUp.Status.DRAFT)
+        .select_related("promise__partnership")
+        .prefetch_related("approvals", "promise__partnership__municipalities")
+        .order_by("due_date", "pk")
+    )
+    awaiting = [f for f in drafts if perms.pending_approval_sides(request.user, f)]
+    return Panel(
+        "followups/_dashboard_panel.html",
+        {"due": due, "awaiting": awaiting, "today": today},
+    )
+
+
+def followup_list(request: HttpRequest) -> HttpResponse:
+    """Follow-ups of the user's promises, grouped by promise, with the schedule action."""
+    followups = list(workspace_followups(request.user))
+    promises = list(
+        Promise.objects.visible_to(request.user)
+        .select_related("partnership")
+        .order_by("-valid_from_date", "title")
+    )
+    by_promise = {p.pk: [] for p in promises}
+    for followup in followups:
+        by_promise.setdefault(followup.promise_id, []).append(followup)
+    groups = [
+        (
+            promise,
+            by_promise[promise.pk],
+            can_coordinate_promise(request.user, promise)
+            and len(by_promise[promise.pk]) < len(services.followup_periods(promise)),
+        )
+        for promise in promises
+    ]
+    return render(
+        request,
+        "followups/followup_list.html",
+        {
+            "groups": groups,
+            "today": timezone.localdate(),
+            "breadcrumbs": [(_("Uppföljningar"), None)],
+        },
+    )
+
+
+@require_POST
+def followup_schedule(request: HttpRequest, promise_pk: int) -> HttpResponse:
+    """Create the follow-ups the promise's plan asks for (three a year for tertial)."""
+    promise = get_object_or_404(Promise.objects.visible_to(request.user), pk=promise_pk)
+    if not can_coordinate_promise(request.user, promise):
+        raise PermissionDenied
+    created = services.followups_schedule(user=request.user, promise=promise)
+    messages.success(
+        request,
+        _("%(count)s uppföljningar är schemalagda för %(title)s.")
+        % {"count": len(created), "title": promise.title},
+    )
+    return redirect(f"{LIST_URL}#lofte-{promise.pk}")
+
+
+def _load(request, pk) -> FollowUp:
+    return get_object_or_404(
+        FollowUp.objects.visible_to(request.user)
+        .select_related("promise__partnership__police_area")
+        .prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=CommitmentAssessment.objects.order_by("order", "pk"),
+            ),
+            "indicator_values",
+            Prefetch(
+                "approvals",
+                queryset=FollowUpApproval.objects.select_related("organisation", "user"),
+            ),
+            "promise__partnership__municipalities",
+        ),
+        pk=pk,
+    )
+
+
+def followup_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One follow-up: assessments, indicator values, approvals and the next step."""
+    followup = _load(request, pk)
+    user = request.user
+    return render(
+        request,
+        "followups/followup_detail.html",
+        {
+            "followup": followup,
+            "can_coordinate": can_coordinate_promise(user, followup.promise),
+            "can_edit": perms.can_edit_followup(user, followup),
+            "can_approve": perms.can_approve_followup(user, followup),
+            "can_publish": perms.can_publish_followup(user, followup),
+            "approved_sides": {a.side for a in followup.approvals.all()},
+            "sides": FollowUpApproval.Side.choices,
+            "breadcrumbs": [(_("Uppföljningar"), LIST_URL), (str(followup.title), None)],
+        },
+    )
+
+
+def _run(request, action, followup, success: str, **kwargs) -> HttpResponse:
+    try:
+        action(user=request.user, followup=followup, **kwargs)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except StaleObjectError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, success)
+    return redirect(followup)
+
+
+@require_POST
+def followup_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the draft, pre-filled per commitment from the period's reports."""
+    followup = _load(request, pk)
+    if not can_coordinate_promise(request.user, followup.promise):
+        raise PermissionDenied
+    return _run(
+        request,
+        services.followup_start_draft,
+        followup,
+        _("Utkastet är skapat med det som rapporterats under perioden."),
+    )
+
+
+@require_POST
+def followup_refresh(request: HttpRequest, pk: int) -> HttpResponse:
+    """Recount what was done from the reports (keeps assessments and comments)."""
+    followup = _load(request, pk)
+    if not perms.can_edit_followup(request.user, followup):
+        raise PermissionDenied
+    return _run(
+        request,
+        services.followup_refresh_counts,
+        followup,
+        _("Antalen är uppdaterade från rapporterna."),
+        expected_version=int(request.POST.get("lock_version") or 0),
+    )
+
+
+@require_POST
+def followup_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    """Approve for your side; publication needs both the police and the municipality."""
+    followup = _load(request, pk)
+    if not perms.approval_sides(request.user, followup):
+        raise PermissionDenied
+    return _run(request, services.followup_approve, followup, _("Du har godkänt uppföljningen."))
+
+
+@require_POST
+def followup_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    """Publish a follow-up both parties have approved."""
+    followup = _load(request, pk)
+    if not can_coordinate_promise(request.user, followup.promise):
+        raise PermissionDenied
+    return _run(
+        request,
+        services.followup_publish,
+        followup,
+        _("Uppföljningen är publicerad och syns nu för alla."),
+    )
+
+
+def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Write the narrative, assess each commitment and add indicator values."""
+    followup = _load(request, pk)
+    if not perms.can_edit_followup(request.user, followup):
+        raise PermissionDenied
+    if followup.status == FollowUp.Status.PLANNED:
+        return redirect(followup)
+    assessments = followup.assessments.order_by("order", "pk")
+    initial_indicators = [
+        {"name": i.name, "value": i.value, "unit": i.unit, "period": i.period, "note": i.note}
+        for i in followup.indicator_values.all()
+    ]
+    data = request.POST if request.method == "POST" else None
+    form = FollowUpForm(data, instance=followup)
+    formset = AssessmentFormSet(data, queryset=assessments, prefix="bedomning")
+    indicators = IndicatorFormSet(data, initial=initial_indicators, prefix="indikator")
+    expected = followup.lock_version
+    conflict = None
+    if request.method == "POST":
+        expected = int(request.POST.get("lock_version") or 0)
+        if form.is_valid() and formset.is_valid() and indicators.is_valid():
+            values = {
+                f.instance.pk: {k: f.cleaned_data[k] for k in ("status", "outcome", "comment")}
+                for f in formset.forms
+            }
+            try:
+                services.followup_update(
+                    user=request.user,
+                    followup=FollowUp.objects.get(pk=followup.pk),
+                    expected_version=expected,
+                    narrative=form.cleaned_data["narrative"],
+                    assessments=values,
+                    indicators=indicators.cleaned_values(),
+                )
+            except StaleObjectError as exc:
+                conflict = exc.current
+                expected = conflict.lock_version
+                form.add_error(None, str(StaleObjectError.message))
+            except ValidationError as exc:
+                form.add_error(None, exc.messages)
+            else:
+                messages.success(request, _("Uppföljningen är sparad."))
+                return redirect(followup)
+    return render(
+        request,
+        "followups/followup_form.html",
+        {
+            "followup": followup,
+            "form": form,
+            "formset": formset,
+            "indicators": indicators,
+            "lock_version": expected,
+            "conflict": conflict,
+            "breadcrumbs": [
+                (_("Uppföljningar"), LIST_URL),
+                (str(followup.title), followup.get_absolute_url()),
+                (_("Skriv"), None),
+            ],
+        },
+    )
