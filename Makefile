@@ -47,6 +47,10 @@ serve: $(VENV)/.installed | .env
 	DJANGO_DEBUG=False $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=False $(BIN)/gunicorn medborgarlofte.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
+# Rerunnable benchmark of the public pages (queries, cold and cached response times).
+bench: setup
+	$(MANAGE) bench --requests $${BENCH_REQUESTS:-30}
+
 lint: $(VENV)/.installed-test | .env
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -15,10 +15,12 @@ from activities import permissions as perms
 from activities.models import Activity, ActivityPlan, ActivityReport, Measure
 from activities.progress import periods_in_window
 from activities.selectors import year_window
+from core import publication
 from core.concurrency import save_versioned
 from organizations.models import Area, Organisation
 from promises.models import Commitment, Promise
 from promises.permissions import can_coordinate_promise
+from promises.search import group_key
 
 ACTIVITY_FIELDS = [
     "title",
@@ -240,6 +242,8 @@ def activity_report_create(
     if activity.status == Activity.Status.PLANNED:
         Activity.objects.filter(pk=activity.pk).update(status=Activity.Status.ONGOING)
         activity.status = Activity.Status.ONGOING
+    # Progress is public: the promise page and its search entries follow at once.
+    publication.changed(group_key(activity.plan.promise_id))
     return report
 
 
@@ -247,6 +251,7 @@ def activity_report_create(
 def activity_report_delete(*, user, report: ActivityReport) -> None:
     _require(perms.can_report_activity(user, report.activity), _("Du får inte ändra rapporterna."))
     report.delete()
+    publication.changed(group_key(report.activity.plan.promise_id))
 
 
 @transaction.atomic

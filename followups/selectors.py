@@ -47,6 +47,13 @@ def published_followups_for_municipality(org: Organisation) -> list[FollowUp]:
     )
 
 
+def latest_published_followups(*, limit: int = 5) -> list[FollowUp]:
+    """The newest published follow-ups across Sweden, for the start page."""
+    return list(FollowUp.objects.published().select_related("promise").order_by(
+        "-published_at", "-pk"
+    )[:limit])
+
+
 def followup_public_data(followup: FollowUp) -> dict:
     """A published follow-up as plain JSON data, for the open-data API.
 

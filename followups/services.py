@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from activities.models import ActivityReport
 from activities.progress import ReportRow, number_in_words
 from activities.selectors import commitment_progress, report_rows
+from core import publication
 from core.concurrency import save_versioned
 from core.notify import notify
 from followups import permissions as perms
@@ -27,6 +28,7 @@ from followups.models import (
 from organizations.models import Membership, Organisation, Partnership
 from promises.models import Promise
 from promises.permissions import can_coordinate_promise
+from promises.search import group_key
 
 Status = FollowUp.Status
 Assessment = CommitmentAssessment.Status
@@ -366,6 +368,7 @@ def followup_publish(*, user, followup: FollowUp) -> FollowUp:
     followup.status = Status.PUBLISHED
     followup.published_at = timezone.now()
     followup.save(update_fields=["status", "published_at", "updated_at"])
+    publication.changed(group_key(followup.promise_id))
     notify(
         _coordinators(followup.promise.partnership),
         subject=_("Uppföljningen är publicerad: %(title)s") % {"title": followup.title},

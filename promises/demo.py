@@ -16,6 +16,7 @@ from django.db import transaction
 
 from organizations.models import Area, Organisation, Partnership, Theme
 from promises.models import Commitment, Promise
+from situation.models import SituationReport
 from promises.services import (
     commitment_create,
     promise_create,
@@ -224,7 +225,7 @@ KALMAR_COMMITMENTS = [
         "förbättringsinsatser för ökad trygghet. Vid behov utarbetas lokala åtgärdsplaner som "
         "kommuniceras med berörda aktörer och boende.",
         True,
-        (1, "trygghetsvandring", Commitment.Period.YEAR, True),
+        (1, "trygghetsvandringar", Commitment.Period.YEAR, True),
     ),
     (
         "narkotika",
@@ -271,6 +272,22 @@ def _commitments(user, promise, rows):
                 target_per_area=per_area,
             )
         commitment_create(user=user, promise=promise, areas=areas, **fields)
+
+
+def _link_situation_reports(pairs) -> None:
+    """Cite each partnership's lägesbild and point commitments at the findings of their theme.
+
+    The citation is not part of the signed text, so it is set on the
+    published Katrineholm promise too.
+    """
+    for partnership, promise in pairs:
+        report = SituationReport.objects.filter(partnership=partnership).order_by("pk").first()
+        if report is None:
+            continue
+        if promise.situation_report_id is None:
+            Promise.objects.filter(pk=promise.pk).update(situation_report=report)
+        for commitment in promise.commitments.filter(theme__isnull=False, findings__isnull=True):
+            commitment.findings.set(report.findings.filter(theme=commitment.theme))
 
 
 @transaction.atomic
@@ -412,6 +429,7 @@ def load(stdout=None) -> None:
                 ),
             ],
         )
+    _link_situation_reports([(katrineholm_p, katrineholm_2020), (kalmar_p, kalmar_promise)])
     if stdout:
         stdout.write(
             "Medborgarlöften: Katrineholm 2020 (publicerat), Kalmar 2019–2020, utkast 2021."

@@ -89,6 +89,15 @@ class Promise(VersionedModel):
         blank=True,
         help_text=_("Till exempel ”KS 2018/1249”."),
     )
+    situation_report = models.ForeignKey(
+        "situation.SituationReport",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="promises",
+        verbose_name=_("lägesbild"),
+        help_text=_("Lägesbilden som löftet bygger på."),
+    )
     predecessor = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -235,6 +244,13 @@ class Commitment(VersionedModel):
         max_length=300,
         blank=True,
         help_text=_("Till exempel ”om boende efterfrågar trygghetsvandringar”."),
+    )
+    findings = models.ManyToManyField(
+        "situation.Finding",
+        blank=True,
+        related_name="commitments",
+        verbose_name=_("svarar mot fynd"),
+        help_text=_("Fynden i lägesbilden som åtagandet svarar mot: varför vi lovar detta."),
     )
     order = models.PositiveIntegerField(_("ordning"), default=0)
 

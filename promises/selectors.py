@@ -54,12 +54,18 @@ def published_promise(pk: int) -> Promise:
     """One published promise with its signed version and signatures; raises DoesNotExist."""
     return (
         Promise.objects.published()
-        .select_related("partnership__police_area__police_region", "published_version")
+        .select_related(
+            "partnership__police_area__police_region",
+            "published_version",
+            "situation_report",
+            "predecessor",
+        )
         .prefetch_related(
+            "successors",
             Prefetch(
                 "published_version__signatures",
                 queryset=Signature.objects.order_by("requirement__order", "signed_at", "pk"),
-            )
+            ),
         )
         .get(pk=pk)
     )

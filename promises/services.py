@@ -41,6 +41,7 @@ PROMISE_FIELDS = [
     "followup_channels",
     "decision_reference",
     "predecessor",
+    "situation_report",
 ]
 COMMITMENT_FIELDS = [
     "party",
@@ -106,6 +107,21 @@ def _signatories(partnership: Partnership):
     ).distinct()
 
 
+def _check_situation_report(promise: Promise) -> None:
+    report = promise.situation_report
+    if report is not None and report.partnership_id != promise.partnership_id:
+        raise ValidationError({"situation_report": _("Välj en lägesbild från samma samverkan.")})
+
+
+def _set_findings(commitment: Commitment, findings) -> None:
+    """Link the findings a commitment answers; only findings of the promise's lägesbild."""
+    findings = list(findings)
+    report_id = commitment.promise.situation_report_id
+    if any(f.report_id != report_id for f in findings):
+        raise ValidationError({"findings": _("Välj fynd ur löftets lägesbild.")})
+    commitment.findings.set(findings)
+
+
 def _check_commitment_parties(commitment: Commitment) -> None:
     """A named municipality or partner must be a party to the promise's partnership."""
     partnership = commitment.promise.partnership
@@ -140,6 +156,7 @@ def promise_create(*, user, partnership: Partnership, **fields) -> Promise:
     areas = fields.pop("areas", None)
     promise = Promise(partnership=partnership, **fields)
     promise.full_clean()
+    _check_situation_report(promise)
     promise.save()
     if themes is not None:
         promise.themes.set(themes)
@@ -162,6 +179,7 @@ def promise_update(
         if name in PROMISE_FIELDS:
             setattr(promise, name, value)
     promise.full_clean(exclude=["published_version"])
+    _check_situation_report(promise)
     save_versioned(
         promise, expected_version=expected_version, fields=[f for f in PROMISE_FIELDS if f in data]
     )
@@ -173,7 +191,7 @@ def promise_update(
 
 
 @transaction.atomic
-def commitment_create(*, user, promise: Promise, areas=None, **fields) -> Commitment:
+def commitment_create(*, user, promise: Promise, areas=None, findings=None, **fields) -> Commitment:
     _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
     _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
     order = (promise.commitments.aggregate(m=Max("order"))["m"] or 0) + 1
@@ -183,12 +201,14 @@ def commitment_create(*, user, promise: Promise, areas=None, **fields) -> Commit
     commitment.save()
     if areas is not None:
         commitment.areas.set(areas)
+    if findings is not None:
+        _set_findings(commitment, findings)
     return commitment
 
 
 @transaction.atomic
 def commitment_update(
-    *, user, commitment: Commitment, expected_version: int, data: dict, areas=None
+    *, user, commitment: Commitment, expected_version: int, data: dict, areas=None, findings=None
 ) -> Commitment:
     promise = commitment.promise
     _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
@@ -205,6 +225,8 @@ def commitment_update(
     )
     if areas is not None:
         commitment.areas.set(areas)
+    if findings is not None:
+        _set_findings(commitment, findings)
     return commitment
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from public import views
+from public import api, feeds, open_data, pdf, views
 from public.sitemaps import SITEMAPS
 
 app_name = "public"
@@ -13,4 +13,10 @@ urlpatterns = [
     path("sok/", views.search_view, name="search"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("sitemap.xml", views.sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # Open data, feeds and the PDF (public/api.py, feeds.py, pdf.py, open_data.py).
+    path("api/v1/", api.urls()),
+    path("oppna-data/", open_data.open_data, name="open-data"),
+    path("flode/", feeds.promise_feed, name="feed"),
+    path("kommuner/<slug:slug>/flode/", feeds.municipality_feed, name="municipality-feed"),
+    path("medborgarloften/<int:pk>/pdf/", pdf.promise_pdf, name="promise-pdf"),
 ]

@@ -16,11 +16,18 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from activities.selectors import commitment_progress, public_activities
 from core import search
+from followups.selectors import (
+    latest_published_followups,
+    published_followups,
+    published_followups_for_municipality,
+)
 from organizations.models import County, Organisation, Theme
 from promises.models import Commitment, Promise
 from promises.selectors import group_commitments, published_promise, published_promises
 from public.caching import public_page
+from situation.selectors import public_summary
 
 ACTIVE = Promise.Status.PUBLISHED
 
@@ -54,6 +61,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 ),
             },
             "top_themes": theme_counts.most_common(5),
+            "latest_followups": latest_published_followups(limit=5),
         },
     )
 
@@ -86,7 +94,7 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
 
 @_public
 def municipality_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A kommun's page: its published promises, current and earlier."""
+    """A kommun's page: current and earlier promises, follow-ups, feed link."""
     municipality = get_object_or_404(
         Organisation.objects.municipalities().select_related("county__police_region"), slug=slug
     )
@@ -98,19 +106,30 @@ def municipality_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "municipality": municipality,
             "current": [p for p in promises if p.status == ACTIVE],
             "earlier": [p for p in promises if p.status != ACTIVE],
+            "followups": published_followups_for_municipality(municipality),
         },
     )
 
 
 @_public
 def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A published promise as it was signed: parties, period, signatories, commitments."""
+    """A published promise as it was signed, with its lägesbild, progress and follow-ups."""
     try:
         promise = published_promise(pk)
     except Promise.DoesNotExist:
         raise Http404 from None
     version = promise.published_version
     snapshot = version.snapshot
+    groups = group_commitments(snapshot)
+    progress = commitment_progress(promise)
+    activities: dict[int, list] = {}
+    for activity in public_activities(promise):
+        activities.setdefault(activity.commitment_id, []).append(activity)
+    for group in groups:
+        for item in group.commitments:
+            item["progress"] = progress.get(item["id"])
+            item["activities"] = activities.get(item["id"], [])
+    report = promise.situation_report
     return render(
         request,
         "public/promise_detail.html",
@@ -118,8 +137,10 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "promise": promise,
             "version": version,
             "snapshot": snapshot,
-            "groups": group_commitments(snapshot),
+            "groups": groups,
             "signatures": version.signatures.all(),
+            "situation": public_summary(report) if report else None,
+            "followups": published_followups(promise),
             "predecessor": (
                 promise.predecessor
                 if promise.predecessor and promise.predecessor.published_version_id

@@ -7,6 +7,7 @@ import factory
 from activities.models import Activity, ActivityPlan, ActivityReport, Measure
 from followups.models import CommitmentAssessment, FollowUp
 from promises.models import Commitment, Promise, PromiseVersion, sha256_of
+from promises.services import promise_snapshot
 
 
 class PromiseFactory(factory.django.DjangoModelFactory):
@@ -24,7 +25,9 @@ class PromiseFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def published(obj, create, extracted, **kwargs):
         if create and extracted:
-            snapshot = {"schema": 1, "promise_id": obj.pk, "title": obj.title}
+            # The real snapshot, as the workflow would freeze it (commitments added later
+            # belong to the working copy only).
+            snapshot = promise_snapshot(obj)
             version = PromiseVersion.objects.create(
                 promise=obj, number=1, snapshot=snapshot, content_sha256=sha256_of(snapshot)
             )

@@ -7,7 +7,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from organizations import demo as organizations_demo
 from promises import demo as promises_demo
 from promises import services
 from promises.models import Promise
@@ -22,14 +21,6 @@ PUBLIC_PAGES = [
     "/sok/?q=narkotika",
     "/tillganglighet/",
 ]
-
-
-@pytest.fixture
-def demo(db, django_capture_on_commit_callbacks):
-    # Publishing indexes the promise for search once the transaction commits.
-    with django_capture_on_commit_callbacks(execute=True):
-        organizations_demo.load()
-        promises_demo.load()
 
 
 @pytest.fixture

@@ -15,12 +15,6 @@ from tests.factories import PASSWORD
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo(db):
-    organizations_demo.load()
-    promises_demo.load()
-
-
 def promise_titled(title):
     return Promise.objects.get(title=title)
 

@@ -1,0 +1,182 @@
+"""Response schemas of the open-data API (``/api/v1/``).
+
+Field names are English and stable; free text is Swedish as written by the
+partners. Codes (``party``, ``status``, ``target.period``) are documented on
+``/oppna-data/``. Follow-ups and lägesbilder are passed through as the owning
+apps publish them (``followup_public_data``, ``situation.selectors.public_data``),
+so their shape is described there and typed loosely here.
+"""
+
+import datetime as dt
+from typing import Any, Literal
+
+from ninja import Schema
+from pydantic import Field
+
+Status = Literal["active", "ended"]
+PartyCode = Literal["police", "municipality", "joint", "other"]
+
+
+class MunicipalityRef(Schema):
+    code: str | None = Field(description="Kommunkod, fyra siffror, t.ex. 0483.")
+    name: str
+
+
+class OrganisationRef(Schema):
+    id: int
+    kind: str = Field(description="kommun, lokalpolisomrade eller annan.")
+    name: str
+    municipality_code: str | None = None
+
+
+class PromiseListItem(Schema):
+    id: int
+    title: str
+    municipalities: list[MunicipalityRef]
+    police_area: str
+    valid_from: dt.date
+    valid_to: dt.date
+    extended_to: dt.date | None = None
+    status: Status = Field(description="active = gällande, ended = avslutat.")
+    themes: list[str]
+    url: str = Field(description="Löftets sida på webbplatsen.")
+    api_url: str
+    published_at: dt.datetime | None = None
+
+
+class Target(Schema):
+    quantity: int
+    unit: str
+    period: str = Field(description="period, ar, tertial, manad eller vecka.")
+    per_area: bool
+    text: str
+
+
+class AreaProgress(Schema):
+    name: str
+    done: int
+    target: int
+
+
+class Progress(Schema):
+    done: int
+    target: int | None
+    unit: str
+    label: str
+    reported: int = 0
+    target_source: str = ""
+    per_area: list[AreaProgress] = []
+    is_example: bool = False
+
+
+class Activity(Schema):
+    id: int
+    year: int
+    title: str
+    description: str
+    responsible_organisation: str | None
+    planned_start: dt.date
+    planned_end: dt.date
+    target_count: int | None
+    target_unit: str
+    target_per_area: bool
+    areas: list[str]
+    status: str
+    status_label: str
+    is_example: bool
+    progress: Progress | None = None
+
+
+class CommitmentOut(Schema):
+    id: int
+    order: int
+    party: PartyCode
+    party_label: str
+    municipality: OrganisationRef | None = None
+    partner: OrganisationRef | None = None
+    text: str
+    theme: str | None = None
+    areas: list[str]
+    target: Target | None = None
+    condition: str
+    progress: Progress | None = None
+    activities: list[Activity] = []
+
+
+class SignatureOut(Schema):
+    name: str
+    title: str
+    organisation: str
+    method: Literal["password", "paper"] = Field(
+        description="password = digitalt med förnyad inloggning, paper = på papper."
+    )
+    date: dt.date | None = Field(description="Datum för underskriften (kan saknas för papper).")
+    signed_at: dt.datetime | None = Field(description="Databastid för digitala underskrifter.")
+    place: str
+
+
+class EffectGoal(Schema):
+    text: str
+    indicator: str
+    baseline: str
+    target: str
+    target_year: int | None = None
+
+
+class FollowUpPlan(Schema):
+    cadence: str
+    cadence_label: str
+    channels: str
+
+
+class PartnershipOut(Schema):
+    name: str
+    agreement_reference: str
+    police_area: OrganisationRef
+    municipalities: list[OrganisationRef]
+    other_partners: list[OrganisationRef]
+
+
+class PromiseDetail(Schema):
+    id: int
+    version: int = Field(description="Numret på den signerade versionen.")
+    content_sha256: str = Field(description="SHA-256 av den signerade versionens innehåll.")
+    status: Status
+    published_at: dt.datetime | None = None
+    url: str
+    pdf_url: str
+    title: str
+    valid_from: dt.date
+    valid_to: dt.date
+    extended_to: dt.date | None = None
+    introduction: str
+    effect_goal: EffectGoal
+    themes: list[str]
+    areas: list[str]
+    followup_plan: FollowUpPlan
+    decision_reference: str
+    partnership: PartnershipOut
+    commitments: list[CommitmentOut]
+    signatures: list[SignatureOut]
+    followups: list[dict[str, Any]] = Field(
+        description="Publicerade uppföljningar, nyaste perioden först."
+    )
+    situation_summary: dict[str, Any] | None = Field(
+        description="Den publika delen av lägesbilden som löftet bygger på, om den finns."
+    )
+
+
+class County(Schema):
+    code: str
+    name: str
+
+
+class MunicipalityOut(Schema):
+    code: str
+    name: str
+    slug: str
+    county: County
+    published_promises: int = Field(
+        description="Antal publicerade löften (gällande och avslutade)."
+    )
+    url: str

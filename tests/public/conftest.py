@@ -1,0 +1,51 @@
+"""Fixtures for the public portal tests: the demo content and freshly published promises."""
+
+from datetime import date
+
+import pytest
+
+from organizations import demo as organizations_demo
+from promises import demo as promises_demo
+from promises import services
+from promises.models import Promise
+from tests.factories import PASSWORD
+
+
+@pytest.fixture
+def demo(db, django_capture_on_commit_callbacks):
+    """Katrineholm 2020 published, Kalmar awaiting signatures, a 2021 draft."""
+    with django_capture_on_commit_callbacks(execute=True):
+        organizations_demo.load()
+        promises_demo.load()
+
+
+@pytest.fixture
+def publish_kalmar_promise(
+    kalmar_coordinator, kalmar_partnership, kalmar_police_chief, kalmar_municipal_signatory
+):
+    """Make a promise of the Kalmar partnership with ``commitments`` commitments and publish it."""
+
+    def publish(title: str = "Löfte", commitments: int = 3) -> Promise:
+        promise = services.promise_create(
+            user=kalmar_coordinator,
+            partnership=kalmar_partnership,
+            title=title,
+            valid_from_date=date(2026, 1, 1),
+            valid_to_date=date(2026, 12, 31),
+        )
+        for i in range(commitments):
+            services.commitment_create(
+                user=kalmar_coordinator,
+                promise=promise,
+                party=["police", "joint"][i % 2],
+                text=f"Åtagande {i}",
+                target_quantity=i + 1,
+                target_unit="insatser",
+            )
+        services.promise_submit_for_signing(user=kalmar_coordinator, promise=promise)
+        for signer in (kalmar_police_chief, kalmar_municipal_signatory):
+            services.promise_sign(user=signer, promise=promise, password=PASSWORD)
+        promise.refresh_from_db()
+        return promise
+
+    return publish
