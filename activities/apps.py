@@ -7,7 +7,9 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Aktiviteter")
 
     def ready(self):
+        from activities.search import documents
         from activities.views import dashboard_panel
-        from core import dashboard
+        from core import dashboard, search
 
         dashboard.register(dashboard_panel)
+        search.register(documents)

@@ -39,13 +39,29 @@ class Document:
 
 
 Provider = Callable[[str], list[Document]]
+GroupLister = Callable[[], list[str]]
 _providers: list[Provider] = []
+_group_listers: list[GroupLister] = []
 
 
 def register(provider: Provider) -> Provider:
     if provider not in _providers:
         _providers.append(provider)
     return provider
+
+
+def register_groups(lister: GroupLister) -> GroupLister:
+    """Register a function that lists every group key that should be in the index."""
+    if lister not in _group_listers:
+        _group_listers.append(lister)
+    return lister
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Rebuild the whole index from what is published now."""
+    SearchEntry.objects.all().delete()
+    return sum(reindex(key) for lister in _group_listers for key in lister())
 
 
 @transaction.atomic

@@ -7,7 +7,9 @@ class FollowupsConfig(AppConfig):
     verbose_name = _("Uppföljningar")
 
     def ready(self):
-        from core import dashboard
+        from core import dashboard, search
+        from followups.search import documents
         from followups.views import dashboard_panel
 
         dashboard.register(dashboard_panel)
+        search.register(documents)

@@ -8,8 +8,9 @@ class PromisesConfig(AppConfig):
 
     def ready(self):
         from core import dashboard, search
-        from promises.search import documents
+        from promises.search import documents, published_group_keys
         from promises.views import dashboard_panel
 
         dashboard.register(dashboard_panel)
         search.register(documents)
+        search.register_groups(published_group_keys)

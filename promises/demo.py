@@ -16,13 +16,13 @@ from django.db import transaction
 
 from organizations.models import Area, Organisation, Partnership, Theme
 from promises.models import Commitment, Promise
-from situation.models import SituationReport
 from promises.services import (
     commitment_create,
     promise_create,
     promise_record_paper_signatures,
     promise_submit_for_signing,
 )
+from situation.models import SituationReport
 
 KATRINEHOLM_TITLE = "Medborgarlöfte Katrineholms kommun 2020"
 KALMAR_TITLE = "Medborgarlöften 2019–2020"

@@ -27,16 +27,21 @@ def promise_facets(promise: Promise) -> dict:
     }
 
 
-def documents(key: str) -> list[Document]:
+def published_promise_for(key: str) -> Promise | None:
+    """The published promise a search group key names, or None (not a promise, not public)."""
     if not key.startswith("promise:"):
-        return []
-    promise = (
+        return None
+    return (
         Promise.objects.published()
         .select_related("published_version")
         .prefetch_related("partnership__municipalities__county")
         .filter(pk=int(key.split(":", 1)[1]))
         .first()
     )
+
+
+def documents(key: str) -> list[Document]:
+    promise = published_promise_for(key)
     if promise is None:
         return []
     snapshot = promise.published_version.snapshot
@@ -74,3 +79,7 @@ def documents(key: str) -> list[Document]:
                 )
             )
     return docs
+
+
+def published_group_keys() -> list[str]:
+    return [group_key(pk) for pk in Promise.objects.published().values_list("pk", flat=True)]

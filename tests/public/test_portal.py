@@ -221,3 +221,21 @@ def test_public_page_queries_do_not_grow_with_data(
     publish(4)
     cache.clear()
     assert _count_queries(client, url) == few
+
+
+def test_search_covers_activities_and_published_followups_only(client, demo):
+    from activities import demo as activities_demo
+    from core import search
+    from followups import demo as followups_demo
+    from followups.models import FollowUp
+
+    activities_demo.load()
+    followups_demo.load()
+    search.rebuild()
+    kinds = set(search.search("trygghetsvandring").values_list("kind", flat=True))
+    assert {"commitment", "activity", "followup"} <= kinds
+    draft = FollowUp.objects.exclude(status=FollowUp.Status.PUBLISHED).first()
+    assert draft is not None
+    urls = set(search.search("tertial").values_list("url", flat=True))
+    assert not any(url.endswith(f"#{draft.public_anchor}") for url in urls)
+    assert hits(client, "trygghetsvandring", part="joint")[0] >= 1

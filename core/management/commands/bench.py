@@ -17,6 +17,14 @@ from django.test import Client
 from promises.models import Promise
 
 
+class QueryCounter(list):
+    """A database execute wrapper that records every SQL statement it lets through."""
+
+    def __call__(self, execute, sql, params, many, context):
+        self.append(sql)
+        return execute(sql, params, many, context)
+
+
 class Command(BaseCommand):
     help = "Mäter publika sidor: antal SQL-frågor och svarstider (kall och varm cache)."
 
@@ -39,12 +47,9 @@ class Command(BaseCommand):
             f"{'sida':<34} {'frågor':>6} {'kall median':>12} {'kall p95':>9} {'varm median':>12}"
         )
         for url in urls:
-            queries = []
+            queries = QueryCounter()
             cache.clear()
-            with connection.execute_wrapper(
-                lambda execute, sql, params, many, context: queries.append(sql)
-                or execute(sql, params, many, context)
-            ):
+            with connection.execute_wrapper(queries):
                 response = client.get(url)
             if response.status_code != 200:
                 self.stdout.write(f"{url:<34} status {response.status_code}")

@@ -30,9 +30,13 @@ class Command(BaseCommand):
                 continue
             import_module(module_name).load(stdout=self.stdout)
 
+        # The demos publish step by step; index the end result in one go.
+        from core import search
+
+        indexed = search.rebuild()
         from organizations.demo import DEMO_PASSWORD, logins
 
-        self.stdout.write(self.style.SUCCESS("Demodata är inläst."))
+        self.stdout.write(self.style.SUCCESS(f"Demodata är inläst ({indexed} sökposter)."))
         self.stdout.write(f"Demoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")
         for username, description in logins():
             self.stdout.write(f"  {username:<28} {description}")
