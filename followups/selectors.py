@@ -49,9 +49,11 @@ def published_followups_for_municipality(org: Organisation) -> list[FollowUp]:
 
 def latest_published_followups(*, limit: int = 5) -> list[FollowUp]:
     """The newest published follow-ups across Sweden, for the start page."""
-    return list(FollowUp.objects.published().select_related("promise").order_by(
-        "-published_at", "-pk"
-    )[:limit])
+    return list(
+        FollowUp.objects.published()
+        .select_related("promise")
+        .order_by("-published_at", "-pk")[:limit]
+    )
 
 
 def followup_public_data(followup: FollowUp) -> dict:

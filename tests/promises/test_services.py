@@ -395,3 +395,15 @@ def test_paper_signatures_need_every_required_role(draft, kalmar_coordinator, ka
             signatures=[{"requirement": police, "name": "Bara en"}],
         )
     assert not draft.versions.exists()
+
+
+def test_expire_promises_command(published):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("expire_promises", "--today", "2027-01-01", stdout=out)
+    assert "1 medborgarlöften avslutades." in out.getvalue()
+    published.refresh_from_db()
+    assert published.status == Status.ENDED
