@@ -1,7 +1,7 @@
 """The demo promises, entered faithfully from the two seed documents.
 
 - Katrineholm 2020: the signed promise, published, with its twelve commitments
-  and its two paper signatories as in the document.
+  and its two paper signatories as in the document; ended, as its period is over.
 - Kalmar 2019–2020: the two joint promises of the memo KS 2018/1249 with the
   seven planned measures (insatser), sent for signing so a demo user can sign.
 - A draft in progress: Katrineholm 2021, the successor being written.
@@ -13,11 +13,13 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from organizations.models import Area, Organisation, Partnership, Theme
 from promises.models import Commitment, Promise
 from promises.services import (
     commitment_create,
+    promises_expire_due,
     promise_create,
     promise_record_paper_signatures,
     promise_submit_for_signing,
@@ -430,6 +432,9 @@ def load(stdout=None) -> None:
             ],
         )
     _link_situation_reports([(katrineholm_p, katrineholm_2020), (kalmar_p, kalmar_promise)])
+    # The demo is as of today: Katrineholm 2020 has ended (and stays public), as the
+    # daily expire_promises job would have recorded.
+    promises_expire_due(today=timezone.localdate())
     if stdout:
         stdout.write(
             "Medborgarlöften: Katrineholm 2020 (publicerat), Kalmar 2019–2020, utkast 2021."
