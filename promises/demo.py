@@ -19,10 +19,10 @@ from organizations.models import Area, Organisation, Partnership, Theme
 from promises.models import Commitment, Promise
 from promises.services import (
     commitment_create,
-    promises_expire_due,
     promise_create,
     promise_record_paper_signatures,
     promise_submit_for_signing,
+    promises_expire_due,
 )
 from situation.models import SituationReport
 
