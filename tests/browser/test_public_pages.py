@@ -47,7 +47,7 @@ def test_search_by_keyboard_only(page, katrineholm_url):
     link = page.get_by_role("link", name="Polisen lovar att: " + KATRINEHOLM_TITLE)
     link.focus()
     page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    page.wait_for_url("**/medborgarloften/**")
     assert katrineholm_url in page.url
     assert page.get_by_role("heading", level=1).inner_text() == KATRINEHOLM_TITLE
 
