@@ -1,0 +1,275 @@
+"""Forms for the promise workspace: validation and layout only, never side effects.
+
+Views hand ``cleaned_data`` to ``promises.services``; nothing here saves.
+"""
+
+from crispy_forms.layout import Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from core.forms import CrispyFormMixin
+from organizations.models import Area, Partnership, Theme
+from promises.models import Commitment, Promise
+from situation.models import Finding, SituationReport
+
+PROMISE_FORM_FIELDS = [
+    "title",
+    "valid_from_date",
+    "valid_to_date",
+    "extended_to_date",
+    "introduction",
+    "effect_goal",
+    "effect_indicator",
+    "effect_baseline",
+    "effect_target",
+    "effect_target_year",
+    "themes",
+    "areas",
+    "followup_cadence",
+    "followup_channels",
+    "decision_reference",
+    "situation_report",
+    "predecessor",
+]
+COMMITMENT_FORM_FIELDS = [
+    "party",
+    "municipality",
+    "partner",
+    "text",
+    "theme",
+    "areas",
+    "target_quantity",
+    "target_unit",
+    "target_period",
+    "target_per_area",
+    "condition",
+    "findings",
+]
+#: Fields that are many-to-many: the services take them as separate arguments.
+M2M_FIELDS = {"themes", "areas", "findings"}
+
+
+def attach_errors(form: forms.Form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form: next to a field when it names one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+class ConstraintErrorsMixin:
+    """Show a model CheckConstraint's Swedish message next to the field it is about.
+
+    Django puts every CheckConstraint violation among the non-field errors;
+    ``constraint_fields`` names the field each constraint should point at so
+    the error summary can link to it.
+    """
+
+    constraint_fields: dict[str, str] = {}
+
+    def validate_constraints(self):
+        exclude = self._get_validation_exclusions()
+        for constraint in self.instance._meta.constraints:
+            try:
+                constraint.validate(type(self.instance), self.instance, exclude=exclude)
+            except ValidationError as error:
+                field = self.constraint_fields.get(constraint.name)
+                if field not in self.fields or field in self.errors:
+                    field = None
+                self.add_error(field, error)
+
+
+class LockVersionMixin(forms.Form):
+    """The optimistic-locking number the editor started from, sent back on save."""
+
+    lock_version = forms.IntegerField(label=_("Version"), widget=forms.HiddenInput, min_value=1)
+
+
+def _date_widget():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def themes_for(partnership: Partnership):
+    """The shared vocabulary plus the partnership's own themes."""
+    return Theme.objects.filter(Q(partnership__isnull=True) | Q(partnership=partnership)).order_by(
+        "name"
+    )
+
+
+class PromiseForm(ConstraintErrorsMixin, CrispyFormMixin, forms.ModelForm):
+    """The promise's own fields (commitments are edited one at a time)."""
+
+    constraint_fields = {
+        "promise_period_ordered": "valid_to_date",
+        "promise_extension_after_end": "extended_to_date",
+    }
+
+    class Meta:
+        model = Promise
+        fields = PROMISE_FORM_FIELDS
+        widgets = {
+            "valid_from_date": _date_widget(),
+            "valid_to_date": _date_widget(),
+            "extended_to_date": _date_widget(),
+            "introduction": forms.Textarea(attrs={"rows": 6}),
+            "effect_goal": forms.Textarea(attrs={"rows": 4}),
+            "themes": forms.CheckboxSelectMultiple,
+            "areas": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, partnership: Partnership, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["themes"].queryset = themes_for(partnership)
+        self.fields["areas"].queryset = (
+            Area.objects.for_partnership(partnership)
+            .select_related("municipality")
+            .order_by("name")
+        )
+        predecessors = Promise.objects.visible_to(user).filter(partnership=partnership)
+        if self.instance.pk:
+            predecessors = predecessors.exclude(pk=self.instance.pk)
+        self.fields["predecessor"].queryset = predecessors.order_by("-valid_from_date", "title")
+        self.fields["situation_report"].queryset = SituationReport.objects.visible_to(user).filter(
+            partnership=partnership
+        )
+        self.fields["effect_target_year"].widget.attrs.update({"min": 2000, "max": 2100})
+        self.helper.layout = Layout(
+            *(["lock_version"] if "lock_version" in self.fields else []),
+            Fieldset(
+                _("Rubrik och period"),
+                "title",
+                "valid_from_date",
+                "valid_to_date",
+                "extended_to_date",
+            ),
+            Fieldset(_("Inledning"), "introduction"),
+            Fieldset(
+                _("Effektmål"),
+                "effect_goal",
+                "effect_indicator",
+                "effect_baseline",
+                "effect_target",
+                "effect_target_year",
+            ),
+            Fieldset(_("Teman och områden"), "themes", "areas"),
+            Fieldset(_("Uppföljning"), "followup_cadence", "followup_channels"),
+            Fieldset(
+                _("Beslut, lägesbild och föregående löfte"),
+                "decision_reference",
+                "situation_report",
+                "predecessor",
+            ),
+        )
+
+    def service_data(self) -> dict:
+        """The plain fields, for ``promise_create`` / ``promise_update``."""
+        return {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in PROMISE_FORM_FIELDS and name not in M2M_FIELDS
+        }
+
+
+class PromiseUpdateForm(LockVersionMixin, PromiseForm):
+    pass
+
+
+class CommitmentForm(ConstraintErrorsMixin, CrispyFormMixin, forms.ModelForm):
+    """One commitment: who promises what, with an optional measurable target."""
+
+    constraint_fields = {
+        "commitment_municipality_named": "municipality",
+        "commitment_partner_named": "partner",
+        "commitment_target_has_unit": "target_unit",
+        "commitment_text_not_empty": "text",
+    }
+
+    class Meta:
+        model = Commitment
+        fields = COMMITMENT_FORM_FIELDS
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "areas": forms.CheckboxSelectMultiple,
+            "findings": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, promise: Promise, **kwargs):
+        super().__init__(*args, **kwargs)
+        partnership = promise.partnership
+        municipalities = partnership.municipalities.order_by("name")
+        partners = partnership.other_partners.order_by("name")
+        self.fields["municipality"].queryset = municipalities
+        self.fields["partner"].queryset = partners
+        self._only_municipality = municipalities.first() if municipalities.count() == 1 else None
+        if self._only_municipality is not None:
+            # One kommun: the party choice says it all, so the field is not asked.
+            del self.fields["municipality"]
+        if not partners.exists():
+            del self.fields["partner"]
+            self.fields["party"].choices = [
+                choice
+                for choice in self.fields["party"].choices
+                if choice[0] != Commitment.Party.OTHER
+            ]
+        self.fields["theme"].queryset = themes_for(partnership)
+        self.fields["areas"].queryset = Area.objects.for_partnership(partnership).order_by("name")
+        self.fields["text"].error_messages["required"] = _("Skriv vad som lovas.")
+        if promise.situation_report_id:
+            self.fields["findings"].queryset = Finding.objects.filter(
+                report_id=promise.situation_report_id
+            ).order_by("pk")
+        else:
+            # Findings come from the promise's lägesbild; without one there is nothing to link.
+            del self.fields["findings"]
+        # The default layout was built before fields were removed above.
+        self.helper.layout = Layout(*self.fields)
+
+    def clean(self):
+        cleaned = super().clean()
+        party = cleaned.get("party")
+        if self._only_municipality is not None:
+            cleaned["municipality"] = (
+                self._only_municipality if party == Commitment.Party.MUNICIPALITY else None
+            )
+        if party != Commitment.Party.MUNICIPALITY:
+            cleaned["municipality"] = None
+        if party != Commitment.Party.OTHER:
+            cleaned["partner"] = None
+        return cleaned
+
+    def service_data(self) -> dict:
+        data = {
+            name: value
+            for name, value in self.cleaned_data.items()
+            if name in COMMITMENT_FORM_FIELDS and name not in M2M_FIELDS
+        }
+        # Always send both: the form may not show them, but the service must clear them.
+        data.setdefault("municipality", self.cleaned_data.get("municipality"))
+        data.setdefault("partner", self.cleaned_data.get("partner"))
+        return data
+
+
+class CommitmentUpdateForm(LockVersionMixin, CommitmentForm):
+    pass
+
+
+class SignForm(CrispyFormMixin, forms.Form):
+    """Signing asks for the password again: a deliberate act by the person at the keyboard."""
+
+    password = forms.CharField(
+        label=_("Ditt lösenord"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Skriv ditt lösenord igen för att bekräfta att det är du som signerar."),
+    )
+    #: The hash the signer was shown; refused if the version changed meanwhile.
+    content_sha256 = forms.CharField(widget=forms.HiddenInput)
+
+
+class NoteForm(forms.Form):
+    """An optional comment on a workflow step (return to draft, amend)."""
+
+    note = forms.CharField(label=_("Kommentar (frivillig)"), required=False, max_length=1000)
