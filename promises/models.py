@@ -174,7 +174,13 @@ class Promise(VersionedModel):
         return self.versions.order_by("-number").first()
 
 
-@pghistory.track(exclude=["updated_at"])
+# Deletions are tracked too, so the history can say when a commitment was removed.
+@pghistory.track(
+    pghistory.InsertEvent(),
+    pghistory.UpdateEvent(),
+    pghistory.DeleteEvent(),
+    exclude=["updated_at"],
+)
 class Commitment(VersionedModel):
     """One löfte / åtagande within a promise, owned by one party."""
 

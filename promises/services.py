@@ -240,13 +240,18 @@ def commitment_delete(*, user, commitment: Commitment) -> None:
 
 @transaction.atomic
 def commitment_move(*, user, commitment: Commitment, direction: str) -> None:
-    """Swap the commitment with its neighbour among the same party's commitments."""
+    """Swap the commitment with its neighbour in its group (party, and which kommun or partner)."""
     promise = commitment.promise
     _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
     _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
+    # The group on screen: same party and, with several kommuner or partners, the same one.
     siblings = list(
         promise.commitments.select_for_update()
-        .filter(party=commitment.party)
+        .filter(
+            party=commitment.party,
+            municipality_id=commitment.municipality_id,
+            partner_id=commitment.partner_id,
+        )
         .order_by("order", "pk")
     )
     index = next(i for i, c in enumerate(siblings) if c.pk == commitment.pk)

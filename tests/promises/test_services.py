@@ -407,3 +407,46 @@ def test_expire_promises_command(published):
     assert "1 medborgarlöften avslutades." in out.getvalue()
     published.refresh_from_db()
     assert published.status == Status.ENDED
+
+
+def test_reorder_stays_within_one_kommun(kalmar_coordinator, kalmar_partnership, kalmar):
+    from tests.factories import municipality
+
+    nybro = municipality("0881")
+    kalmar_partnership.municipalities.add(nybro)
+    promise = services.promise_create(
+        user=kalmar_coordinator,
+        partnership=kalmar_partnership,
+        title="Två kommuner",
+        valid_from_date=date(2026, 1, 1),
+        valid_to_date=date(2026, 12, 31),
+    )
+
+    def add(org, text):
+        return services.commitment_create(
+            user=kalmar_coordinator,
+            promise=promise,
+            party="municipality",
+            municipality=org,
+            text=text,
+        )
+
+    add(kalmar, "Kalmar ett")
+    first_nybro = add(nybro, "Nybro ett")
+    add(kalmar, "Kalmar två")
+    # Nybro's first commitment is first in its own group: moving it up changes nothing.
+    services.commitment_move(user=kalmar_coordinator, commitment=first_nybro, direction="up")
+    texts = list(promise.commitments.order_by("order", "pk").values_list("text", flat=True))
+    assert texts.index("Kalmar ett") < texts.index("Kalmar två")
+    nybro_texts = [t for t in texts if t.startswith("Nybro")]
+    assert nybro_texts == ["Nybro ett"]
+
+
+def test_commitment_deletion_is_in_the_history(draft, kalmar_coordinator):
+    from promises.models import CommitmentEvent
+
+    commitment = draft.commitments.first()
+    pk = commitment.pk
+    services.commitment_delete(user=kalmar_coordinator, commitment=commitment)
+    deleted = CommitmentEvent.objects.get(pgh_label="delete")
+    assert deleted.id == pk and deleted.text == commitment.text

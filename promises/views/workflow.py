@@ -1,0 +1,179 @@
+"""Workflow actions (submit, return, amend, sign), history and the diff."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from organizations.permissions import is_partnership_signatory
+from promises import services
+from promises.diff import snapshot_diff
+from promises.forms import (
+    NoteForm,
+    SignForm,
+    attach_errors,
+)
+from promises.history import promise_history
+from promises.models import Promise
+from promises.selectors import group_commitments
+from promises.views.common import (
+    _breadcrumbs,
+    _error_messages,
+    _promise,
+    _require,
+)
+
+# --- Workflow ------------------------------------------------------------------------
+
+
+@require_POST
+def promise_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Freeze the draft as a version and send it to the signatories."""
+    promise = _promise(request, pk)
+    _require(request, "promises.coordinate_promise", promise)
+    try:
+        version = services.promise_submit_for_signing(user=request.user, promise=promise)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _("Version %(number)s är skickad för signering. Undertecknarna har fått besked.")
+            % {"number": version.number},
+        )
+    return redirect(promise)
+
+
+@require_POST
+def promise_return(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take the version back from signing so the draft can be changed."""
+    promise = _promise(request, pk)
+    _require(request, "promises.coordinate_promise", promise)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.promise_return_to_draft(user=request.user, promise=promise, note=note)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(request, _("Löftet är återtaget till utkast och kan ändras igen."))
+    return redirect(promise)
+
+
+@require_POST
+def promise_amend(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a new draft of a published promise; the public keeps the signed version."""
+    promise = _promise(request, pk)
+    _require(request, "promises.coordinate_promise", promise)
+    form = NoteForm(request.POST)
+    note = form.cleaned_data["note"] if form.is_valid() else ""
+    try:
+        services.promise_amend(user=request.user, promise=promise, note=note)
+    except ValidationError as error:
+        _error_messages(request, error)
+    else:
+        messages.success(
+            request,
+            _(
+                "Ett nytt utkast är påbörjat. Allmänheten ser den signerade versionen "
+                "tills den nya är signerad."
+            ),
+        )
+    return redirect(promise)
+
+
+@require_http_methods(["GET", "POST"])
+def promise_sign(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show the exact version and its SHA-256, then sign it with the password again."""
+    promise = _promise(request, pk)
+    if not request.user.has_perm("promises.sign_promise", promise):
+        if not is_partnership_signatory(request.user, promise.partnership):
+            raise PermissionDenied
+        messages.info(request, _("Det finns ingen version för dig att signera just nu."))
+        return redirect(promise)
+    version = promise.current_version()
+    version_changed = False
+    form = SignForm(request.POST or None, initial={"content_sha256": version.content_sha256})
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["content_sha256"] != version.content_sha256:
+            # Returned and sent again meanwhile: the signer must read the new content first.
+            version_changed = True
+            form = SignForm(initial={"content_sha256": version.content_sha256})
+        else:
+            try:
+                services.promise_sign(
+                    user=request.user, promise=promise, password=form.cleaned_data["password"]
+                )
+            except ValidationError as error:
+                attach_errors(form, error)
+            else:
+                promise.refresh_from_db(fields=["status"])
+                messages.success(
+                    request,
+                    _("Du har signerat version %(number)s.") % {"number": version.number},
+                )
+                if promise.status == Promise.Status.PUBLISHED:
+                    messages.success(
+                        request, _("Alla underskrifter är klara. Löftet är nu publicerat.")
+                    )
+                return redirect(promise)
+    return render(
+        request,
+        "promises/promise_sign.html",
+        {
+            "promise": promise,
+            "version": version,
+            "snapshot": version.snapshot,
+            "snapshot_groups": group_commitments(version.snapshot),
+            "form": form,
+            "version_changed": version_changed,
+            "breadcrumbs": _breadcrumbs(
+                (promise.title, promise.get_absolute_url()), (_("Signera"), None)
+            ),
+        },
+    )
+
+
+# --- History and differences ---------------------------------------------------------
+
+
+@require_GET
+def promise_history_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Who changed what and when, and every workflow step."""
+    promise = _promise(request, pk)
+    return render(
+        request,
+        "promises/promise_history.html",
+        {
+            "promise": promise,
+            "history": promise_history(promise, user=request.user),
+            "breadcrumbs": _breadcrumbs(
+                (promise.title, promise.get_absolute_url()), (_("Historik"), None)
+            ),
+        },
+    )
+
+
+@require_GET
+def promise_diff(request: HttpRequest, pk: int) -> HttpResponse:
+    """The current draft against the last signed version, field by field."""
+    promise = _promise(request, pk)
+    published = promise.published_version
+    diff = (
+        snapshot_diff(published.snapshot, services.promise_snapshot(promise)) if published else None
+    )
+    return render(
+        request,
+        "promises/promise_diff.html",
+        {
+            "promise": promise,
+            "published": published,
+            "diff": diff,
+            "breadcrumbs": _breadcrumbs(
+                (promise.title, promise.get_absolute_url()),
+                (_("Jämför med signerad version"), None),
+            ),
+        },
+    )
