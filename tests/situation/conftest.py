@@ -1,9 +1,6 @@
 import pytest
 
 from situation.models import IndicatorValue, Visibility
-
-# The browser fixtures (live server with the demo data, Chromium, axe) for test_browser.py.
-from tests.browser.conftest import assert_accessible, axe, browser, demo, page  # noqa: F401
 from tests.situation.factories import (
     FindingFactory,
     IndicatorFactory,
