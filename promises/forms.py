@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyFormMixin
-from organizations.models import Area, Partnership, Theme
+from organizations.models import Area, Partnership, SignatoryRequirement, Theme
 from promises.models import Commitment, Promise
 from situation.models import Finding, SituationReport
 
@@ -273,3 +273,46 @@ class NoteForm(forms.Form):
     """An optional comment on a workflow step (return to draft, amend)."""
 
     note = forms.CharField(label=_("Kommentar (frivillig)"), required=False, max_length=1000)
+
+
+class PaperSignatureForm(CrispyFormMixin, forms.Form):
+    """One signature on a paper document, for one of the partnership's signing requirements.
+
+    Prefixed per requirement, so a page holds one of these for every role that signs.
+    """
+
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    title = forms.CharField(label=_("Roll"), max_length=120, required=False)
+    date = forms.DateField(
+        label=_("Datum (om det står i dokumentet)"), required=False, widget=_date_widget()
+    )
+    place = forms.CharField(label=_("Ort"), max_length=120, required=False)
+
+    def __init__(self, *args, requirement: SignatoryRequirement, **kwargs):
+        kwargs.setdefault("prefix", f"underskrift-{requirement.pk}")
+        super().__init__(*args, **kwargs)
+        self.requirement = requirement
+        self.legend = str(requirement)
+        self.fields["title"].initial = requirement.title
+        # The labels repeat for every role, so the error names the role it is about.
+        self.fields["name"].error_messages["required"] = _(
+            "Skriv namnet på den som skrev under som %(role)s."
+        ) % {"role": self.legend}
+        self.helper.layout = Layout(Fieldset(self.legend, "name", "title", "date", "place"))
+
+    def signature(self) -> dict:
+        """The cleaned signature in the shape ``promise_record_paper_signatures`` takes."""
+        return {"requirement": self.requirement, **self.cleaned_data}
+
+
+class PaperSignaturesNoteForm(CrispyFormMixin, forms.Form):
+    """The comment on a paper registration, and the content the coordinator was shown."""
+
+    note = forms.CharField(
+        label=_("Kommentar (frivillig)"),
+        required=False,
+        max_length=1000,
+        help_text=_("Till exempel var originalet förvaras eller vilket diarienummer det har."),
+    )
+    #: The hash of the draft as shown; refused if the draft changed meanwhile.
+    content_sha256 = forms.CharField(widget=forms.HiddenInput)

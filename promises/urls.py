@@ -13,6 +13,11 @@ urlpatterns = [
     path("<int:pk>/ateta/", views.promise_return, name="promise-return"),
     path("<int:pk>/nytt-utkast/", views.promise_amend, name="promise-amend"),
     path("<int:pk>/signera/", views.promise_sign, name="promise-sign"),
+    path(
+        "<int:pk>/pappersunderskrifter/",
+        views.promise_paper_signatures,
+        name="promise-paper-signatures",
+    ),
     path("<int:pk>/historik/", views.promise_history_view, name="promise-history"),
     path("<int:pk>/jamfor/", views.promise_diff, name="promise-diff"),
     path("<int:pk>/ataganden/nytt/", views.commitment_create, name="commitment-create"),

@@ -21,6 +21,7 @@ from promises.views.pages import (
     promise_list,
     promise_update,
 )
+from promises.views.paper import promise_paper_signatures
 from promises.views.workflow import (
     promise_amend,
     promise_diff,
@@ -43,6 +44,7 @@ __all__ = [
     "promise_diff",
     "promise_history_view",
     "promise_list",
+    "promise_paper_signatures",
     "promise_return",
     "promise_sign",
     "promise_submit",
