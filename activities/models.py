@@ -18,20 +18,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel, VersionedModel
-from organizations.models import Area, Organisation, Partnership
+from organizations.models import Area, Organisation, PartnershipScopedQuerySet
 from promises.models import Commitment, Promise
 
 
-class ActivityPlanQuerySet(models.QuerySet):
+class ActivityPlanQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "promise__partnership"
+
     def published(self):
         """Plans of promises the public may read."""
         return self.filter(promise__published_version__isnull=False)
-
-    def visible_to(self, user):
-        return self.filter(promise__partnership__in=Partnership.objects.visible_to(user))
-
-    def editable_by(self, user):
-        return self.filter(promise__partnership__in=Partnership.objects.editable_by(user))
 
 
 @pghistory.track(exclude=["updated_at"])
@@ -78,15 +74,11 @@ class ActivityPlan(VersionedModel):
         return reverse("activities:plan-detail", kwargs={"pk": self.pk})
 
 
-class ActivityQuerySet(models.QuerySet):
+class ActivityQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "plan__promise__partnership"
+
     def published(self):
         return self.filter(plan__promise__published_version__isnull=False)
-
-    def visible_to(self, user):
-        return self.filter(plan__promise__partnership__in=Partnership.objects.visible_to(user))
-
-    def editable_by(self, user):
-        return self.filter(plan__promise__partnership__in=Partnership.objects.editable_by(user))
 
     def open(self):
         """Activities still to be carried out."""
@@ -187,16 +179,8 @@ class Activity(VersionedModel):
         return self.status in (self.Status.PLANNED, self.Status.ONGOING)
 
 
-class ActivityReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        return self.filter(
-            activity__plan__promise__partnership__in=Partnership.objects.visible_to(user)
-        )
-
-    def editable_by(self, user):
-        return self.filter(
-            activity__plan__promise__partnership__in=Partnership.objects.editable_by(user)
-        )
+class ActivityReportQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "activity__plan__promise__partnership"
 
 
 @pghistory.track(exclude=["updated_at"])

@@ -16,22 +16,18 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel, VersionedModel
-from organizations.models import Organisation, Partnership
+from organizations.models import Organisation, PartnershipScopedQuerySet
 from promises.models import Commitment, Promise
 
 
-class FollowUpQuerySet(models.QuerySet):
+class FollowUpQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "promise__partnership"
+
     def published(self):
         """What the public may read: published follow-ups of published promises."""
         return self.filter(
             status=FollowUp.Status.PUBLISHED, promise__published_version__isnull=False
         )
-
-    def visible_to(self, user):
-        return self.filter(promise__partnership__in=Partnership.objects.visible_to(user))
-
-    def editable_by(self, user):
-        return self.filter(promise__partnership__in=Partnership.objects.editable_by(user))
 
     def unpublished(self):
         return self.exclude(status=FollowUp.Status.PUBLISHED)

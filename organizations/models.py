@@ -255,6 +255,24 @@ class Partnership(TimeStampedModel):
         }
 
 
+class PartnershipScopedQuerySet(models.QuerySet):
+    """Scoping for every model that belongs to a partnership, directly or through a chain.
+
+    Subclasses name the lookup path to the partnership; visibility is then
+    decided in one place, ``PartnershipQuerySet``, for all of them.
+    """
+
+    partnership_path = "partnership"
+
+    def visible_to(self, user):
+        return self.filter(**{f"{self.partnership_path}__in": Partnership.objects.visible_to(user)})
+
+    def editable_by(self, user):
+        return self.filter(
+            **{f"{self.partnership_path}__in": Partnership.objects.editable_by(user)}
+        )
+
+
 class SignatoryRequirement(models.Model):
     """A role that must sign every promise of the partnership.
 

@@ -20,20 +20,22 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import VersionedModel
-from organizations.models import Area, Organisation, Partnership, SignatoryRequirement, Theme
+from organizations.models import (
+    Area,
+    Organisation,
+    Partnership,
+    PartnershipScopedQuerySet,
+    SignatoryRequirement,
+    Theme,
+)
 
 
-class PromiseQuerySet(models.QuerySet):
+class PromiseQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "partnership"
+
     def published(self):
         """Promises the public may read: those with a signed, published version."""
         return self.filter(published_version__isnull=False)
-
-    def visible_to(self, user):
-        """Promises of the partnerships the user is party to (drafts included)."""
-        return self.filter(partnership__in=Partnership.objects.visible_to(user))
-
-    def editable_by(self, user):
-        return self.filter(partnership__in=Partnership.objects.editable_by(user))
 
 
 @pghistory.track(exclude=["updated_at"])

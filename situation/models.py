@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel, VersionedModel
-from organizations.models import Area, Partnership, Theme
+from organizations.models import Area, Partnership, PartnershipScopedQuerySet, Theme
 
 
 class Visibility(models.TextChoices):
@@ -26,14 +26,8 @@ class Visibility(models.TextChoices):
 VISIBILITY_HELP = _("Interna uppgifter visas aldrig för allmänheten eller i öppna data.")
 
 
-class SituationReportQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Reports of the partnerships the user is party to."""
-        return self.filter(partnership__in=Partnership.objects.visible_to(user))
-
-    def editable_by(self, user):
-        """Reports of the partnerships the user coordinates."""
-        return self.filter(partnership__in=Partnership.objects.editable_by(user))
+class SituationReportQuerySet(PartnershipScopedQuerySet):
+    partnership_path = "partnership"
 
 
 @pghistory.track(exclude=["updated_at"])
