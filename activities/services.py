@@ -5,7 +5,7 @@ One transaction each, permission re-checked, ``full_clean()`` before saving.
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,6 +17,7 @@ from activities.progress import periods_in_window
 from activities.selectors import year_window
 from core import publication
 from core.concurrency import save_versioned
+from core.services import require
 from organizations.models import Area, Organisation
 from promises.models import Commitment, Promise
 from promises.permissions import can_coordinate_promise
@@ -43,11 +44,6 @@ REPORT_FIELDS = [
     "participant_count",
     "findings",
 ]
-
-
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
 
 
 def _short(text: str, length: int = 120) -> str:
@@ -137,7 +133,7 @@ def activity_plan_create(
     With ``seed_from_commitments``, one activity per commitment is proposed,
     with the commitment's target as its target.
     """
-    _require(can_coordinate_promise(user, promise), _("Du samordnar inte det här löftet."))
+    require(can_coordinate_promise(user, promise), _("Du samordnar inte det här löftet."))
     if year_window(promise, year) is None:
         raise ValidationError(
             {"year": _("Året ligger utanför löftets period.")}, code="outside_period"
@@ -161,7 +157,7 @@ def activity_create(
     *, user, plan: ActivityPlan, commitment: Commitment, areas=None, **fields
 ) -> Activity:
     """Add an activity under ``commitment``; fields left out come from the commitment."""
-    _require(perms.can_edit_plan(user, plan), _("Du får inte ändra aktivitetsplanen."))
+    require(perms.can_edit_plan(user, plan), _("Du får inte ändra aktivitetsplanen."))
     defaults = activity_defaults(plan=plan, commitment=commitment)
     default_areas = defaults.pop("areas")
     for name, value in defaults.items():
@@ -184,7 +180,7 @@ def activity_update(
     *, user, activity: Activity, expected_version: int, data: dict, areas=None
 ) -> Activity:
     """Change an activity, refusing a save based on a stale version."""
-    _require(perms.can_edit_plan(user, activity.plan), _("Du får inte ändra aktivitetsplanen."))
+    require(perms.can_edit_plan(user, activity.plan), _("Du får inte ändra aktivitetsplanen."))
     for name, value in data.items():
         if name in ACTIVITY_FIELDS:
             setattr(activity, name, value)
@@ -229,7 +225,7 @@ def activity_report_create(
     *, user, activity: Activity, today: date | None = None, **fields
 ) -> ActivityReport:
     """Record what was done. The first report of a planned activity marks it ongoing."""
-    _require(perms.can_report_activity(user, activity), _("Du får inte rapportera aktiviteten."))
+    require(perms.can_report_activity(user, activity), _("Du får inte rapportera aktiviteten."))
     today = today or timezone.localdate()
     report = ActivityReport(
         activity=activity,
@@ -249,7 +245,7 @@ def activity_report_create(
 
 @transaction.atomic
 def activity_report_delete(*, user, report: ActivityReport) -> None:
-    _require(perms.can_report_activity(user, report.activity), _("Du får inte ändra rapporterna."))
+    require(perms.can_report_activity(user, report.activity), _("Du får inte ändra rapporterna."))
     report.delete()
     publication.changed(group_key(report.activity.plan.promise_id))
 
@@ -259,9 +255,7 @@ def measure_create(
     *, user, report: ActivityReport, description: str, owner: str, due_date: date | None = None
 ) -> Measure:
     """Turn a finding into an åtgärd with someone who owns it."""
-    _require(
-        perms.can_report_activity(user, report.activity), _("Du får inte lägga till åtgärder.")
-    )
+    require(perms.can_report_activity(user, report.activity), _("Du får inte lägga till åtgärder."))
     measure = Measure(report=report, description=description, owner=owner, due_date=due_date)
     measure.full_clean()
     measure.save()
@@ -270,7 +264,7 @@ def measure_create(
 
 @transaction.atomic
 def measure_set_status(*, user, measure: Measure, status: str) -> Measure:
-    _require(
+    require(
         perms.can_report_activity(user, measure.report.activity), _("Du får inte ändra åtgärden.")
     )
     measure.status = status

@@ -7,7 +7,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from activities.selectors import commitment_progress, report_rows
 from core import publication
 from core.concurrency import save_versioned
 from core.notify import notify
+from core.services import require
 from followups import permissions as perms
 from followups.models import (
     CommitmentAssessment,
@@ -25,7 +26,7 @@ from followups.models import (
     FollowUpApproval,
     FollowUpIndicatorValue,
 )
-from organizations.models import Membership, Organisation, Partnership
+from organizations.models import Organisation
 from promises.models import Promise
 from promises.permissions import can_coordinate_promise
 from promises.search import group_key
@@ -45,27 +46,12 @@ _CADENCES = {
 }
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
 def _lock(followup: FollowUp) -> FollowUp:
     return (
         FollowUp.objects.select_related("promise__partnership")
         .select_for_update(of=("self",))
         .get(pk=followup.pk)
     )
-
-
-def _coordinators(partnership: Partnership):
-    from accounts.models import User
-
-    return User.objects.filter(
-        memberships__organisation__in=partnership.party_ids(),
-        memberships__role=Membership.Role.COORDINATOR,
-        is_active=True,
-    ).distinct()
 
 
 def _last_day_of_month(year: int, month: int) -> date:
@@ -111,7 +97,7 @@ def followup_periods(promise: Promise) -> list[ScheduledPeriod]:
 @transaction.atomic
 def followups_schedule(*, user, promise: Promise) -> list[FollowUp]:
     """Create the planned follow-ups the promise's plan asks for (those missing)."""
-    _require(can_coordinate_promise(user, promise), _("Du samordnar inte det här löftet."))
+    require(can_coordinate_promise(user, promise), _("Du samordnar inte det här löftet."))
     existing = set(promise.followups.values_list("period_start_date", flat=True))
     created = []
     for period in followup_periods(promise):
@@ -221,7 +207,7 @@ def _withdraw_approvals(followup: FollowUp) -> None:
 def followup_start_draft(*, user, followup: FollowUp) -> FollowUp:
     """Turn a planned follow-up into a draft pre-filled from the period's reports."""
     followup = _lock(followup)
-    _require(can_coordinate_promise(user, followup.promise), _("Du får inte skriva uppföljningen."))
+    require(can_coordinate_promise(user, followup.promise), _("Du får inte skriva uppföljningen."))
     if followup.status != Status.PLANNED:
         raise ValidationError(_("Uppföljningen är redan påbörjad."), code="wrong_status")
     for item in followup_prefill(followup):
@@ -237,7 +223,7 @@ def followup_start_draft(*, user, followup: FollowUp) -> FollowUp:
 def followup_refresh_counts(*, user, followup: FollowUp, expected_version: int) -> FollowUp:
     """Recount done from the reports; keeps the assessments' status and comments."""
     followup = _lock(followup)
-    _require(perms.can_edit_followup(user, followup), _("Du får inte ändra uppföljningen."))
+    require(perms.can_edit_followup(user, followup), _("Du får inte ändra uppföljningen."))
     if followup.status == Status.PLANNED:
         raise ValidationError(_("Påbörja uppföljningen först."), code="wrong_status")
     save_versioned(followup, expected_version=expected_version, fields=[])
@@ -269,7 +255,7 @@ def followup_update(
 
     Refuses a save based on a stale version; any change withdraws approvals.
     """
-    _require(perms.can_edit_followup(user, followup), _("Du får inte ändra uppföljningen."))
+    require(perms.can_edit_followup(user, followup), _("Du får inte ändra uppföljningen."))
     if followup.status not in (Status.DRAFT, Status.APPROVED):
         raise ValidationError(_("Bara ett utkast kan ändras."), code="wrong_status")
     followup.narrative = narrative
@@ -315,7 +301,7 @@ def followup_approve(*, user, followup: FollowUp) -> FollowUpApproval:
         )
     pending = perms.pending_approval_sides(user, followup)
     if not pending:
-        _require(
+        require(
             bool(perms.approval_sides(user, followup)),
             _("Du kan inte godkänna uppföljningen för någon av parterna."),
         )
@@ -334,7 +320,7 @@ def followup_approve(*, user, followup: FollowUp) -> FollowUpApproval:
         followup.status = Status.APPROVED
         followup.save(update_fields=["status", "updated_at"])
         notify(
-            _coordinators(followup.promise.partnership),
+            followup.promise.partnership.coordinators(),
             subject=_("Uppföljningen är godkänd av båda parter: %(title)s")
             % {"title": followup.title},
             template_name="followups/email/approved.txt",
@@ -342,7 +328,7 @@ def followup_approve(*, user, followup: FollowUp) -> FollowUpApproval:
         )
     else:
         notify(
-            _coordinators(followup.promise.partnership).exclude(pk=user.pk),
+            followup.promise.partnership.coordinators().exclude(pk=user.pk),
             subject=_("Uppföljningen väntar på ert godkännande: %(title)s")
             % {"title": followup.title},
             template_name="followups/email/approved.txt",
@@ -355,7 +341,7 @@ def followup_approve(*, user, followup: FollowUp) -> FollowUpApproval:
 def followup_publish(*, user, followup: FollowUp) -> FollowUp:
     """Publish a follow-up both parties have approved."""
     followup = _lock(followup)
-    _require(
+    require(
         can_coordinate_promise(user, followup.promise), _("Du får inte publicera uppföljningen.")
     )
     if followup.status == Status.PUBLISHED:
@@ -370,7 +356,7 @@ def followup_publish(*, user, followup: FollowUp) -> FollowUp:
     followup.save(update_fields=["status", "published_at", "updated_at"])
     publication.changed(group_key(followup.promise_id))
     notify(
-        _coordinators(followup.promise.partnership),
+        followup.promise.partnership.coordinators(),
         subject=_("Uppföljningen är publicerad: %(title)s") % {"title": followup.title},
         template_name="followups/email/published.txt",
         context={"followup": followup},
@@ -394,7 +380,7 @@ def followups_due_for_reminder(*, today: date):
 
 def followup_send_reminder(*, followup: FollowUp, today: date) -> int:
     """E-mail the partnership's coordinators about one follow-up; returns the recipients."""
-    recipients = list(_coordinators(followup.promise.partnership))
+    recipients = list(followup.promise.partnership.coordinators())
     with transaction.atomic():
         FollowUp.objects.filter(pk=followup.pk).update(reminder_sent_date=today)
         overdue = followup.due_date < today

@@ -246,6 +246,34 @@ class Partnership(TimeStampedModel):
         """Police area first, then the municipalities, then other partners."""
         return [self.police_area, *self.municipalities.all(), *self.other_partners.all()]
 
+    def coordinators(self):
+        """Active users who coordinate for any party: who hears about workflow changes."""
+        from django.contrib.auth import get_user_model
+
+        return (
+            get_user_model()
+            .objects.filter(
+                memberships__organisation__in=self.party_ids(),
+                memberships__role=Membership.Role.COORDINATOR,
+                is_active=True,
+            )
+            .distinct()
+        )
+
+    def signatories(self):
+        """Active users who may sign for an organisation that must sign."""
+        from django.contrib.auth import get_user_model
+
+        return (
+            get_user_model()
+            .objects.filter(
+                memberships__organisation__in=self.signatory_requirements.values("organisation"),
+                memberships__role=Membership.Role.SIGNATORY,
+                is_active=True,
+            )
+            .distinct()
+        )
+
     def party_ids(self) -> set[int]:
         """Ids of every party; uses prefetched relations when the caller has them."""
         return {

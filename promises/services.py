@@ -3,7 +3,7 @@ an event written, notifications sent once the transaction commits."""
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from core import publication
 from core.concurrency import save_versioned
 from core.notify import notify
+from core.services import require
 from organizations.models import Membership, Organisation, Partnership
 from promises import permissions as perms
 from promises.models import (
@@ -57,11 +58,6 @@ COMMITMENT_FIELDS = [
 ]
 
 
-def _require(allowed: bool, message: str) -> None:
-    if not allowed:
-        raise PermissionDenied(message)
-
-
 def _require_status(promise: Promise, *statuses: str, message: str) -> None:
     if promise.status not in statuses:
         raise ValidationError(message, code="wrong_status")
@@ -84,27 +80,6 @@ def _event(
 def _lock(promise: Promise) -> Promise:
     """Re-read the promise under a row lock so transitions cannot interleave."""
     return Promise.objects.select_for_update().get(pk=promise.pk)
-
-
-def _coordinators(partnership: Partnership):
-    from accounts.models import User
-
-    return User.objects.filter(
-        memberships__organisation__in=partnership.party_ids(),
-        memberships__role=Membership.Role.COORDINATOR,
-        is_active=True,
-    ).distinct()
-
-
-def _signatories(partnership: Partnership):
-    from accounts.models import User
-
-    organisations = partnership.signatory_requirements.values("organisation")
-    return User.objects.filter(
-        memberships__organisation__in=organisations,
-        memberships__role=Membership.Role.SIGNATORY,
-        is_active=True,
-    ).distinct()
 
 
 def _check_situation_report(promise: Promise) -> None:
@@ -148,7 +123,7 @@ def promise_create(*, user, partnership: Partnership, **fields) -> Promise:
     """Start a draft promise for a partnership the user coordinates."""
     from organizations.permissions import can_coordinate_partnership
 
-    _require(
+    require(
         can_coordinate_partnership(user, partnership),
         _("Du samordnar inte den här samverkan."),
     )
@@ -171,7 +146,7 @@ def promise_update(
     *, user, promise: Promise, expected_version: int, data: dict, themes=None, areas=None
 ) -> Promise:
     """Save the draft's own fields, refusing a save based on a stale version."""
-    _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
+    require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
     _require_status(
         promise, Status.DRAFT, message=_("Bara utkast kan ändras. Återta löftet till utkast först.")
     )
@@ -192,7 +167,7 @@ def promise_update(
 
 @transaction.atomic
 def commitment_create(*, user, promise: Promise, areas=None, findings=None, **fields) -> Commitment:
-    _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
+    require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
     _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
     order = (promise.commitments.aggregate(m=Max("order"))["m"] or 0) + 1
     commitment = Commitment(promise=promise, order=order, **fields)
@@ -211,7 +186,7 @@ def commitment_update(
     *, user, commitment: Commitment, expected_version: int, data: dict, areas=None, findings=None
 ) -> Commitment:
     promise = commitment.promise
-    _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
+    require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
     _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
     for name, value in data.items():
         if name in COMMITMENT_FIELDS:
@@ -233,7 +208,7 @@ def commitment_update(
 @transaction.atomic
 def commitment_delete(*, user, commitment: Commitment) -> None:
     promise = commitment.promise
-    _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
+    require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
     _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
     commitment.delete()
 
@@ -242,7 +217,7 @@ def commitment_delete(*, user, commitment: Commitment) -> None:
 def commitment_move(*, user, commitment: Commitment, direction: str) -> None:
     """Swap the commitment with its neighbour in its group (party, and which kommun or partner)."""
     promise = commitment.promise
-    _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
+    require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
     _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
     # The group on screen: same party and, with several kommuner or partners, the same one.
     siblings = list(
@@ -368,7 +343,7 @@ def _freeze(promise: Promise, user) -> PromiseVersion:
 def promise_submit_for_signing(*, user, promise: Promise) -> PromiseVersion:
     """Freeze the draft as a new version and ask the signatories to sign it."""
     promise = _lock(promise)
-    _require(perms.can_coordinate_promise(user, promise), _("Du får inte skicka löftet."))
+    require(perms.can_coordinate_promise(user, promise), _("Du får inte skicka löftet."))
     _require_status(promise, Status.DRAFT, message=_("Bara ett utkast kan skickas för signering."))
     if not promise.commitments.exists():
         raise ValidationError(_("Löftet har inga åtaganden ännu."), code="no_commitments")
@@ -383,7 +358,7 @@ def promise_submit_for_signing(*, user, promise: Promise) -> PromiseVersion:
     promise.save(update_fields=["status", "updated_at"])
     _event(promise, Kind.SUBMITTED, actor=user, version=version, from_status=previous)
     notify(
-        _signatories(promise.partnership),
+        promise.partnership.signatories(),
         subject=_("Medborgarlöfte att signera: %(title)s") % {"title": promise.title},
         template_name="promises/email/awaiting_signature.txt",
         context={"promise": promise, "version": version},
@@ -395,7 +370,7 @@ def promise_submit_for_signing(*, user, promise: Promise) -> PromiseVersion:
 def promise_return_to_draft(*, user, promise: Promise, note: str = "") -> Promise:
     """Take a version back from signing so the draft can be changed again."""
     promise = _lock(promise)
-    _require(perms.can_coordinate_promise(user, promise), _("Du får inte återta löftet."))
+    require(perms.can_coordinate_promise(user, promise), _("Du får inte återta löftet."))
     _require_status(
         promise,
         Status.AWAITING_SIGNATURES,
@@ -428,7 +403,7 @@ def promise_sign(*, user, promise: Promise, password: str) -> Signature:
     )
     version = promise.current_version()
     requirements = perms.signable_requirements(user, promise, version)
-    _require(bool(requirements), _("Du kan inte signera det här löftet."))
+    require(bool(requirements), _("Du kan inte signera det här löftet."))
     if not password or not user.check_password(password):
         raise ValidationError({"password": _("Fel lösenord. Underskriften sparades inte.")})
     if not version.is_intact():
@@ -478,7 +453,7 @@ def _publish_if_complete(promise: Promise, version: PromiseVersion, *, actor) ->
     _event(promise, Kind.PUBLISHED, actor=actor, version=version, from_status=previous)
     publication.changed(group_key(promise.pk))
     notify(
-        _coordinators(promise.partnership),
+        promise.partnership.coordinators(),
         subject=_("Medborgarlöftet är signerat och publicerat: %(title)s")
         % {"title": promise.title},
         template_name="promises/email/published.txt",
@@ -491,7 +466,7 @@ def _publish_if_complete(promise: Promise, version: PromiseVersion, *, actor) ->
 def promise_amend(*, user, promise: Promise, note: str = "") -> Promise:
     """Start changing a published promise; the public keeps the signed version."""
     promise = _lock(promise)
-    _require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
+    require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
     _require_status(promise, Status.PUBLISHED, message=_("Bara ett publicerat löfte kan ändras."))
     promise.status = Status.DRAFT
     promise.save(update_fields=["status", "updated_at"])
@@ -542,9 +517,7 @@ def promise_record_paper_signatures(
     "date" (optional), "place"}``; no login is involved for those who signed on paper.
     """
     promise = _lock(promise)
-    _require(
-        perms.can_coordinate_promise(user, promise), _("Du får inte registrera underskrifter.")
-    )
+    require(perms.can_coordinate_promise(user, promise), _("Du får inte registrera underskrifter."))
     _require_status(
         promise, Status.DRAFT, message=_("Pappersunderskrifter registreras på ett utkast.")
     )
