@@ -36,26 +36,14 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.renderers import JSONRenderer
 from pydantic import Field
 
+from activities.selectors import activity_progress, commitment_progress, public_activities
+from followups.models import CommitmentAssessment, FollowUp
+from followups.selectors import followup_public_data, published_followups
 from organizations.models import Organisation, Theme
 from promises.models import Promise, Signature
 from promises.selectors import published_promise, published_promises
 from public import schemas
-
-try:  # activities is built concurrently; without it the fields stay empty.
-    from activities.selectors import activity_progress, commitment_progress, public_activities
-except ImportError:  # pragma: no cover
-    activity_progress = commitment_progress = public_activities = None
-
-try:
-    from followups.models import CommitmentAssessment, FollowUp
-    from followups.selectors import followup_public_data, published_followups
-except ImportError:  # pragma: no cover
-    FollowUp = CommitmentAssessment = followup_public_data = published_followups = None
-
-try:
-    from situation.selectors import public_data as situation_public_data
-except ImportError:  # pragma: no cover
-    situation_public_data = None
+from situation.selectors import public_data as situation_public_data
 
 
 class _Utf8JSONRenderer(JSONRenderer):
@@ -183,10 +171,8 @@ def promise_item(promise: Promise) -> dict:
 
 
 def _activities_by_commitment(promise: Promise) -> dict[int, list[dict]]:
-    if public_activities is None:
-        return {}
     activities = public_activities(promise)
-    progress = activity_progress(activities) if activity_progress else {}
+    progress = activity_progress(activities)
     result: dict[int, list[dict]] = {}
     for activity in activities:
         done = progress.get(activity.pk)
@@ -218,23 +204,17 @@ def _activities_by_commitment(promise: Promise) -> dict[int, list[dict]]:
 
 
 def _situation_summary(promise: Promise) -> dict | None:
-    report = getattr(promise, "situation_report", None)
-    if report is None or situation_public_data is None:
-        return None
-    return situation_public_data(report)
+    report = promise.situation_report
+    return situation_public_data(report) if report else None
 
 
 def promise_document(promise: Promise) -> dict:
     """Everything public about one published promise; content from the signed snapshot."""
     version = promise.published_version
     snapshot = version.snapshot
-    progress = commitment_progress(promise) if commitment_progress else {}
+    progress = commitment_progress(promise)
     activities = _activities_by_commitment(promise)
-    followups = (
-        [followup_public_data(f) for f in published_followups(promise)]
-        if published_followups
-        else []
-    )
+    followups = [followup_public_data(f) for f in published_followups(promise)]
     commitments = []
     for item in snapshot["commitments"]:
         done = progress.get(item["id"])
@@ -458,8 +438,6 @@ def commitments_csv(request: HttpRequest, filters: Query[PromiseFilters]) -> Htt
 
 def _published_followups_of(promises: QuerySet) -> list:
     """Published follow-ups of the given promises with their assessments: two queries."""
-    if FollowUp is None:
-        return []
     return list(
         FollowUp.objects.published()
         .filter(promise__in=promises.values("pk"))

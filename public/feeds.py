@@ -16,14 +16,10 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from followups.models import FollowUp
 from organizations.models import Organisation
 from promises.models import Promise
 from promises.selectors import published_promises
-
-try:  # follow-ups are built concurrently; without them the feeds carry promises only.
-    from followups.models import FollowUp
-except ImportError:  # pragma: no cover
-    FollowUp = None
 
 FEED_LENGTH = 50
 
@@ -94,8 +90,6 @@ def latest_entries(promises, followups) -> list[Entry]:
 
 
 def _published_followups():
-    if FollowUp is None:
-        return None
     return FollowUp.objects.published().select_related("promise__published_version")
 
 
@@ -116,10 +110,8 @@ class PromiseFeed(Feed):
 
     def items(self) -> list[Entry]:
         promises = published_promises().order_by("-published_at", "-pk")[:FEED_LENGTH]
-        followups = _published_followups()
-        if followups is not None:
-            followups = followups.order_by("-published_at", "-pk")[:FEED_LENGTH]
-        return latest_entries(promises, followups or [])
+        followups = _published_followups().order_by("-published_at", "-pk")[:FEED_LENGTH]
+        return latest_entries(promises, followups)
 
     def item_title(self, item: Entry) -> str:
         return item.title
@@ -167,12 +159,14 @@ class MunicipalityFeed(PromiseFeed):
             .filter(partnership__municipalities=obj)
             .order_by("-published_at", "-pk")[:FEED_LENGTH]
         )
-        followups = _published_followups()
-        if followups is not None:
-            followups = followups.filter(
+        followups = (
+            _published_followups()
+            .filter(
                 promise__in=Promise.objects.filter(partnership__municipalities=obj).values("pk")
-            ).order_by("-published_at", "-pk")[:FEED_LENGTH]
-        return latest_entries(promises, followups or [])
+            )
+            .order_by("-published_at", "-pk")[:FEED_LENGTH]
+        )
+        return latest_entries(promises, followups)
 
 
 promise_feed = login_not_required(PromiseFeed())
