@@ -8,8 +8,6 @@ forget to filter. The caller decides whether the report itself may be shown
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
-from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch, QuerySet
 
 from situation.charts import IndicatorCharts, indicator_charts
@@ -59,41 +57,21 @@ class PromiseLinks:
     by_finding: dict[int, list] = field(default_factory=dict)
 
 
-def _has_field(app_label: str, model_name: str, field_name: str):
-    """The model if it exists and has ``field_name``, else None (promises may lag behind)."""
-    try:
-        model = apps.get_model(app_label, model_name)
-        model._meta.get_field(field_name)
-    except (LookupError, FieldDoesNotExist):
-        return None
-    return model
-
-
 def promise_links(report: SituationReport) -> PromiseLinks:
     """Promises resting on ``report`` and, per finding id, the commitments answering it.
 
-    Uses ``Promise.situation_report`` (related_name ``promises``) and
-    ``Commitment.findings`` (related_name ``commitments``) when they exist;
-    two queries at most.
+    Read through the reverse relations ``report.promises`` and
+    ``Finding.commitments`` so situation needs no import of promises, which
+    depends on it. Two queries.
     """
-    links = PromiseLinks()
-    promise_model = _has_field("promises", "Promise", "situation_report")
-    if promise_model is not None:
-        links.promises = list(
-            promise_model.objects.filter(situation_report=report).order_by(
-                "-valid_from_date", "title"
-            )
-        )
-    commitment_model = _has_field("promises", "Commitment", "findings")
-    if commitment_model is not None:
-        through = commitment_model.findings.through
-        rows = (
-            through.objects.filter(finding__report=report)
-            .select_related("commitment__promise")
-            .order_by("commitment__promise__title", "commitment__order", "commitment__pk")
-        )
-        for row in rows:
-            links.by_finding.setdefault(row.finding_id, []).append(row.commitment)
+    links = PromiseLinks(promises=list(report.promises.order_by("-valid_from_date", "title")))
+    rows = (
+        Finding.commitments.through.objects.filter(finding__report=report)
+        .select_related("commitment__promise")
+        .order_by("commitment__promise__title", "commitment__order", "commitment__pk")
+    )
+    for row in rows:
+        links.by_finding.setdefault(row.finding_id, []).append(row.commitment)
     return links
 
 
