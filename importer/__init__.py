@@ -1,0 +1,1 @@
+"""Import an existing medborgarlöfte: read a document and extract its structure offline."""
