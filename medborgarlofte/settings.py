@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "promises",
     "activities",
     "followups",
+    "importer",
     "public",
 ]
 
