@@ -105,6 +105,23 @@ class Organisation(TimeStampedModel):
         related_name="police_areas",
         verbose_name=_("polisregion"),
     )
+    police_district = models.CharField(
+        _("polisområde"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "Polisområdet som lokalpolisområdet hör till, till exempel ”Kalmar Kronoberg”."
+        ),
+    )
+    covered_municipalities = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        through="PoliceAreaCoverage",
+        through_fields=("police_area", "municipality"),
+        related_name="covering_police_areas",
+        blank=True,
+        verbose_name=_("kommuner som lokalpolisområdet täcker"),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -152,6 +169,52 @@ class Organisation(TimeStampedModel):
 
     def get_absolute_url(self):
         return reverse("organizations:organisation-detail", kwargs={"slug": self.slug})
+
+
+class PoliceAreaCoverage(models.Model):
+    """That a lokalpolisområde covers a kommun, with the public source that says so.
+
+    Rows loaded from the reference data carry their source; rows an administrator
+    adds have none, and a later reference load leaves them alone. A kommun may be
+    covered by more than one lokalpolisområde (Stockholm, Göteborg and Malmö are
+    split between several).
+    """
+
+    police_area = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="coverage",
+        limit_choices_to={"kind": Organisation.Kind.POLICE_AREA},
+        verbose_name=_("lokalpolisområde"),
+    )
+    municipality = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="police_coverage",
+        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
+        verbose_name=_("kommun"),
+    )
+    source_url = models.URLField(
+        _("källa"),
+        max_length=500,
+        blank=True,
+        help_text=_("Offentlig sida som visar att lokalpolisområdet täcker kommunen."),
+    )
+
+    class Meta:
+        verbose_name = _("kommun som lokalpolisområdet täcker")
+        verbose_name_plural = _("kommuner som lokalpolisområden täcker")
+        ordering = ["police_area", "municipality"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["police_area", "municipality"],
+                name="police_area_coverage_unique",
+                violation_error_message=_("Lokalpolisområdet täcker redan den kommunen."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.police_area} – {self.municipality}"
 
 
 class PartnershipQuerySet(models.QuerySet):

@@ -1,7 +1,14 @@
-"""The reference data shipped in ``organizations/data/``: police regions, län, kommuner.
+"""The reference data shipped in ``organizations/data/``.
 
-Loaded by migration 0002; the functions take the model classes so the migration
-can pass its historical models. Idempotent: a second run changes nothing.
+Police regions, län, the 290 kommuner with their official names, and the
+lokalpolisområden with the kommuner they cover. Each data file starts with a
+comment header (lines starting with ``#``) that cites its sources; see
+``organizations/data/README.md``.
+
+Loaded by migrations 0002 and 0005; the functions take the model classes so a
+migration can pass its historical models. Idempotent: a second run changes
+nothing, and a later migration that runs them again brings an existing
+database up to date with the files.
 """
 
 import csv
@@ -11,6 +18,12 @@ from django.utils.text import slugify
 
 DATA = Path(__file__).resolve().parent / "data"
 LONG_FORMS = str.maketrans({"å": "aa", "ä": "ae", "ö": "oe"})
+
+
+def read_rows(filename: str) -> list[dict[str, str]]:
+    """The rows of a data file, skipping its ``#`` comment header."""
+    with open(DATA / filename, encoding="utf-8") as fh:
+        return list(csv.DictReader(line for line in fh if not line.startswith("#")))
 
 
 def municipality_slugs(names: list[str]) -> list[str]:
@@ -29,8 +42,8 @@ def municipality_slugs(names: list[str]) -> list[str]:
 
 
 def load_reference_data(PoliceRegion, County, Organisation) -> None:
-    with open(DATA / "polisregioner.csv", encoding="utf-8") as fh:
-        county_rows = list(csv.DictReader(fh))
+    """Police regions, län and kommuner (with their official names)."""
+    county_rows = read_rows("polisregioner.csv")
     regions = {}
     for row in county_rows:
         name = row["polisregion"]
@@ -45,8 +58,7 @@ def load_reference_data(PoliceRegion, County, Organisation) -> None:
             defaults={"name": row["lan"], "police_region": regions[row["polisregion"]]},
         )
 
-    with open(DATA / "kommuner.csv", encoding="utf-8") as fh:
-        rows = list(csv.DictReader(fh))
+    rows = read_rows("kommuner.csv")
     slugs = municipality_slugs([row["kommun"] for row in rows])
     for row, slug in zip(rows, slugs, strict=True):
         Organisation.objects.update_or_create(
@@ -54,15 +66,65 @@ def load_reference_data(PoliceRegion, County, Organisation) -> None:
             defaults={
                 "kind": "kommun",
                 "name": row["kommun"],
+                "full_name": row["officiellt_namn"],
                 "slug": slug,
                 "county": counties[row["lanskod"]],
             },
         )
 
 
+def police_area_rows() -> list[dict]:
+    """The lokalpolisområden in the data file, with their kommunkoder split out."""
+    return [
+        {**row, "kommunkoder": row["kommunkoder"].split(), "kalla": row["kalla"].split()}
+        for row in read_rows("lokalpolisomraden.csv")
+    ]
+
+
+def load_police_areas(PoliceRegion, Organisation, PoliceAreaCoverage) -> None:
+    """Lokalpolisområden and the kommuner each covers, keyed by slug.
+
+    The slug is the stable key: the demo's "lpo-kalmar" and "lpo-katrineholm"
+    rows of earlier databases are adopted, not duplicated. Coverage loaded from
+    the file carries its source; a row that the file no longer lists is removed,
+    but coverage an administrator added (no source) is kept.
+    """
+    regions = {region.name: region for region in PoliceRegion.objects.all()}
+    municipalities = {
+        org.municipality_code: org for org in Organisation.objects.filter(kind="kommun")
+    }
+    for row in police_area_rows():
+        name = row["lokalpolisomrade"]
+        police_area, _ = Organisation.objects.update_or_create(
+            slug=row["slug"],
+            defaults={
+                "kind": "lokalpolisomrade",
+                "name": f"LPO {name}",
+                "full_name": f"Lokalpolisområde {name}",
+                "police_region": regions[row["polisregion"]],
+                "police_district": row["polisomrade"],
+            },
+        )
+        listed = [municipalities[code] for code in row["kommunkoder"]]
+        for municipality in listed:
+            PoliceAreaCoverage.objects.update_or_create(
+                police_area=police_area,
+                municipality=municipality,
+                defaults={"source_url": row["kalla"][0]},
+            )
+        PoliceAreaCoverage.objects.filter(police_area=police_area).exclude(source_url="").exclude(
+            municipality__in=listed
+        ).delete()
+
+
 def ensure_reference_data() -> None:
     """Load the reference data with the current models (tests, after a flush)."""
-    from organizations.models import County, Organisation, PoliceRegion
+    from organizations.models import County, Organisation, PoliceAreaCoverage, PoliceRegion
 
-    if Organisation.objects.municipalities().count() != 290:
+    slugs = [row["slug"] for row in police_area_rows()]
+    if (
+        Organisation.objects.municipalities().count() != 290
+        or Organisation.objects.police_areas().filter(slug__in=slugs).count() != len(slugs)
+    ):
         load_reference_data(PoliceRegion, County, Organisation)
+        load_police_areas(PoliceRegion, Organisation, PoliceAreaCoverage)
