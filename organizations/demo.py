@@ -9,7 +9,7 @@ from datetime import date
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from organizations.models import Membership, Organisation, Partnership, PoliceRegion
+from organizations.models import Membership, Organisation, Partnership
 from organizations.services import membership_grant, partnership_create
 
 DEMO_PASSWORD = "demo-medborgarlofte"
@@ -92,26 +92,10 @@ def load(stdout=None) -> dict:
     User = get_user_model()
     kalmar = Organisation.objects.get(municipality_code="0880")
     katrineholm = Organisation.objects.get(municipality_code="0483")
-    Organisation.objects.filter(pk=kalmar.pk).update(full_name="Kalmar kommun")
-    Organisation.objects.filter(pk=katrineholm.pk).update(full_name="Katrineholms kommun")
-    lpo_kalmar, _ = Organisation.objects.update_or_create(
-        slug="lpo-kalmar",
-        defaults={
-            "kind": Organisation.Kind.POLICE_AREA,
-            "name": "LPO Kalmar",
-            "full_name": "Lokalpolisområde Kalmar",
-            "police_region": PoliceRegion.objects.get(slug="syd"),
-        },
-    )
-    lpo_katrineholm, _ = Organisation.objects.update_or_create(
-        slug="lpo-katrineholm",
-        defaults={
-            "kind": Organisation.Kind.POLICE_AREA,
-            "name": "LPO Katrineholm",
-            "full_name": "Lokalpolisområde Katrineholm",
-            "police_region": PoliceRegion.objects.get(slug="ost"),
-        },
-    )
+    # The lokalpolisområden are reference data (organizations/data/), loaded by
+    # migration; the demo uses those rows rather than making its own.
+    lpo_kalmar = Organisation.objects.police_areas().get(slug="lpo-kalmar")
+    lpo_katrineholm = Organisation.objects.police_areas().get(slug="lpo-katrineholm")
     orgs = {
         "kalmar": kalmar,
         "katrineholm": katrineholm,
