@@ -295,9 +295,10 @@ class Parties:
                 rf"(?<![\wåäö-])((?:{name_re})(?:\s*,\s*(?:{name_re}))*\s+och\s+(?:{name_re}))\b",
                 sentence,
             ):
-                for name in re.split(r"\s*,\s*|\s+och\s+", run.group(1)):
+                base = text.find(sentence) + run.start()
+                for offset, name in enumerate(re.split(r"\s*,\s*|\s+och\s+", run.group(1))):
                     if name in self.names and name not in {n for _, n in found}:
-                        found.append((text.find(sentence) + run.start(), name))
+                        found.append((base + offset, name))
         found.sort()
         seen, result = set(), []
         for _, name in found:
@@ -510,7 +511,7 @@ def _find_commitments(parties: Parties, blocks: list[Block]) -> tuple[list, list
     section = "neutral"
     group: list[str] | None = None
     intro: Block | None = None
-    list_commitments: dict[int, list[Commitment]] = {}
+    previous_list: tuple[list[Block], list[Commitment]] | None = None
 
     def add(text, lines, owners, source, in_list):
         commitment = _commitment(parties, text, lines, owners, source, in_list)
@@ -534,12 +535,13 @@ def _find_commitments(parties: Parties, blocks: list[Block]) -> tuple[list, list
                 items.append(blocks[index])
                 index += 1
             intro_text = intro.text if intro else ""
-            if intro and intro.kind == "para" and GOAL_FOLLOWS.search(intro_text):
+            if intro and GOAL_FOLLOWS.search(intro_text) and previous_list:
                 # "Insatser som ska genomföras för att uppnå löftena:" – the list
                 # before it holds the löften themselves, which are goals.
-                for previous in list_commitments.get(items[0].list_id - 1, []):
+                for previous in previous_list[1]:
                     commitments.remove(previous)
-                    passages.append(Passage("goal", previous.text, previous.source_lines))
+                for item in previous_list[0]:
+                    passages.append(Passage("goal", item.text, item.lines))
             promise_like = sum(
                 1 for item in items if parties.subject(item.text) or PROMISE_VERB.search(item.text)
             )
@@ -562,7 +564,9 @@ def _find_commitments(parties: Parties, blocks: list[Block]) -> tuple[list, list
                     if re.search(r"\bsäger\b", item.text):
                         continue  # a quotation set off with a dash
                     found.append(add(item.text, item.lines, group, "heading", True))
-                list_commitments[items[0].list_id] = found
+                previous_list = (items, found)
+            else:
+                previous_list = (items, [])
             continue
         # A paragraph: a group intro, a prose promise, or text around them.
         if _is_group_intro(block.text):
@@ -635,7 +639,7 @@ UNIT_STOP = {
     "erbjuda", "delta", "anordna", "arrangera", "bjuda", "satsa", "vara", "bli",
 }  # fmt: skip
 COUNT_NOUNS = {"tillfällen", "tillfälle", "gånger", "gång"}
-UNIT_BLOCK = {"antal", "del", "rad", "mängd", "fokus", "viss", "vissa", "gång"}
+UNIT_BLOCK = {"antal", "del", "rad", "mängd", "fokus", "viss", "vissa"}
 COUNT_LEAD = r"(?:minst|högst|max(?:imalt)?|cirka|ca\.?|upp till|totalt|sammanlagt|åtminstone)"
 TARGET_VERBS = r"(?:genomföra|genomför|hålla|håller|ha|göra|gör|anordna|arrangera|erbjuda)"
 PER_RE = re.compile(
@@ -913,7 +917,6 @@ def find_signatories(lines: list[Line]) -> list[Signatory]:
             and nxt is not None
             and ROLE_RE.search(nxt.text)
             and len(nxt.text) < 80
-            and not _is_name(nxt.text)
             and not re.search(r"[.!?]$", nxt.text)
         ):
             add(text, nxt.text, [line.no, nxt.no])
