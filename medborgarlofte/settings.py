@@ -91,15 +91,23 @@ TEMPLATES = [
 
 # --- Database -----------------------------------------------------------------
 # DATABASE_URL selects any PostgreSQL >= 15. Without it, an embedded PostgreSQL
-# (pgserver) is started with its data in .pgdata/. Never SQLite.
+# (pgserver's binaries) is started with its data in .pgdata/. Never SQLite.
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db_url("DATABASE_URL")}
 else:
-    from core.embedded_db import database_config
+    from core.embedded_db import EmbeddedDatabaseError, database_config
 
-    DATABASES = {
-        "default": database_config(Path(env.str("PGSERVER_DATA", default=BASE_DIR / ".pgdata")))
-    }
+    try:
+        DATABASES = {
+            "default": database_config(
+                Path(env.str("PGSERVER_DATA", default=BASE_DIR / ".pgdata")),
+                start_timeout=env.float("PGSERVER_START_TIMEOUT", default=60),
+            )
+        }
+    except EmbeddedDatabaseError as exc:
+        # One Swedish sentence on stderr and exit status 1, not a traceback out of
+        # the settings import (manage.py, pytest and make all stop on it).
+        raise SystemExit(str(exc)) from None
 # Parallel test runs on one server each need their own test database.
 DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default="") or None}
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
