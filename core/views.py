@@ -1,3 +1,7 @@
+import selectors
+import time
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -12,16 +16,62 @@ from core.dashboard import panels_for
 @never_cache
 @login_not_required
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and readiness for load balancers: 200 only when the database answers."""
+    """Liveness and readiness for load balancers: 200 only when the database answers in time.
+
+    503 after at most ``HEALTHZ_DATABASE_TIMEOUT`` seconds, whatever the database does.
+    """
     try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError as exc:
+        _ping_database(timeout=settings.HEALTHZ_DATABASE_TIMEOUT)
+    except TimeoutError:
+        return JsonResponse({"status": "error", "reason": "database: timeout"}, status=503)
+    except (DatabaseError, connection.Database.Error) as exc:
         return JsonResponse(
             {"status": "error", "reason": f"database: {exc.__class__.__name__}"}, status=503
         )
     return JsonResponse({"status": "ok"})
+
+
+def _ping_database(*, timeout: float) -> None:
+    """``SELECT 1`` on a new connection to the default database, within ``timeout`` seconds.
+
+    A server-side ``statement_timeout`` cannot help here: a paused server, or a
+    network that drops packets, is not there to enforce it, and a blocking
+    libpq call then waits forever. So the connection is asynchronous and this
+    process waits on its socket with its own deadline; a fresh connection also
+    proves that new requests can connect, not only an old pooled one.
+    """
+    deadline = time.monotonic() + timeout
+    params = connection.get_connection_params()
+    # Django's cursor class and connect_timeout do not apply to asynchronous connections.
+    params.pop("cursor_factory", None)
+    params.pop("connect_timeout", None)
+    database = connection.Database.connect(**params, async_=True)
+    try:
+        _wait_until_ready(database, deadline)
+        cursor = database.cursor()
+        cursor.execute("SELECT 1")
+        _wait_until_ready(database, deadline)
+        cursor.fetchone()
+    finally:
+        database.close()
+
+
+def _wait_until_ready(database, deadline: float) -> None:
+    """Drive an asynchronous psycopg2 connection until its operation is done or time is up."""
+    extensions = connection.Database.extensions
+    with selectors.DefaultSelector() as selector:
+        while True:
+            state = database.poll()
+            if state == extensions.POLL_OK:
+                return
+            events = (
+                selectors.EVENT_READ if state == extensions.POLL_READ else selectors.EVENT_WRITE
+            )
+            selector.register(database.fileno(), events)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not selector.select(remaining):
+                raise TimeoutError
+            selector.unregister(database.fileno())
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:

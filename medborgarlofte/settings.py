@@ -113,6 +113,19 @@ DATABASES["default"]["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=""
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# No request waits forever on the database: a connection that is not made within
+# DATABASE_CONNECT_TIMEOUT seconds fails, and so does a statement that runs longer
+# than DATABASE_STATEMENT_TIMEOUT seconds (0 switches it off, e.g. for a migration
+# that rebuilds a large table). Values given in DATABASE_URL win.
+_db_options = DATABASES["default"].setdefault("OPTIONS", {})
+_db_options.setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
+if "statement_timeout" not in _db_options.get("options", ""):
+    _statement_ms = round(env.float("DATABASE_STATEMENT_TIMEOUT", default=30) * 1000)
+    _db_options["options"] = (
+        f"{_db_options.get('options', '')} -c statement_timeout={_statement_ms}".strip()
+    )
+# /healthz gives up on the database after this many seconds and answers 503.
+HEALTHZ_DATABASE_TIMEOUT = env.float("HEALTHZ_DATABASE_TIMEOUT", default=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://medborgarlofte")}
