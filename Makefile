@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup serve lint format bench clean-db
+.PHONY: run test setup serve lint format bench bench-import clean-db
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Medborgarlöfte kräver Python 3.12 eller nyare, $(PYTHON) är " + sys.version.split()[0])'
@@ -50,6 +50,11 @@ serve: $(VENV)/.installed | .env
 # Rerunnable benchmark of the public pages (queries, cold and cached response times).
 bench: setup
 	$(MANAGE) bench --requests $${BENCH_REQUESTS:-30}
+
+# The document importer against its corpus (tests/data/import/): recall, precision,
+# owner and period accuracy, per document and in total.
+bench-import: $(VENV)/.installed | .env
+	$(MANAGE) bench_import
 
 lint: $(VENV)/.installed-test | .env
 	$(BIN)/ruff check .
