@@ -8,6 +8,16 @@ class User(AbstractUser):
     """A person who signs in. Roles are held through ``organizations.Membership``."""
 
     email = models.EmailField(_("e-postadress"), blank=True)
+    erased_at = models.DateTimeField(
+        _("personuppgifter raderade"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "När kontots personuppgifter raderades. Underskrifter behåller namn och titel "
+            "som de skrevs vid signeringen."
+        ),
+    )
 
     objects = UserManager()
 
@@ -25,4 +35,10 @@ class User(AbstractUser):
         ]
 
     def __str__(self):
+        if self.erased_at:
+            return str(_("Raderad användare"))
         return self.get_full_name() or self.username
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
