@@ -35,7 +35,7 @@ class ActivityPlan(VersionedModel):
     """The activity plan (aktivitetsplan) of one promise for one calendar year."""
 
     promise = models.ForeignKey(
-        Promise, on_delete=models.CASCADE, related_name="activity_plans", verbose_name=_("löfte")
+        Promise, on_delete=models.PROTECT, related_name="activity_plans", verbose_name=_("löfte")
     )
     year = models.PositiveSmallIntegerField(_("år"))
     note = models.TextField(_("kommentar"), blank=True)
@@ -97,13 +97,15 @@ class Activity(VersionedModel):
 
     plan = models.ForeignKey(
         ActivityPlan,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="activities",
         verbose_name=_("aktivitetsplan"),
     )
+    # PROTECT: a commitment removed from a promise is archived, and its
+    # activities and reports stay (they count towards what was published).
     commitment = models.ForeignKey(
         Commitment,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="activities",
         verbose_name=_("åtagande"),
     )
@@ -188,7 +190,7 @@ class ActivityReport(TimeStampedModel):
     """What was actually done (genomförd aktivitet). Counts towards the targets."""
 
     activity = models.ForeignKey(
-        Activity, on_delete=models.CASCADE, related_name="reports", verbose_name=_("aktivitet")
+        Activity, on_delete=models.PROTECT, related_name="reports", verbose_name=_("aktivitet")
     )
     performed_date = models.DateField(_("datum"))
     area = models.ForeignKey(

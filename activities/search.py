@@ -1,7 +1,9 @@
 """Search documents for the planned activities of a published promise.
 
 Only what the public page shows: the activity's title and description, not
-the reports (they can name people and places).
+the reports (they can name people and places), and only activities under a
+commitment of the live (signed) version: an activity under a commitment that
+exists only in a draft is not public.
 """
 
 from activities.models import Activity
@@ -15,24 +17,29 @@ def documents(key: str) -> list[Document]:
         return []
     facets = promise_facets(promise)
     activities = (
-        Activity.objects.published()
-        .filter(plan__promise=promise)
-        .select_related("commitment__theme", "plan")
+        Activity.objects.filter(
+            plan__promise_id=promise.id, commitment_id__in=promise.commitment_ids
+        )
+        .select_related("plan")
         .order_by("plan__year", "order", "pk")
     )
-    return [
-        Document(
-            kind="activity",
-            title=f"{activity.title} ({activity.plan.year})",
-            body=activity.description or activity.title,
-            url=f"{promise.get_public_url()}#atagande-{activity.commitment_id}",
-            facets={
-                **facets,
-                "tema": [activity.commitment.theme.name] if activity.commitment.theme else [],
-                "part": [activity.commitment.party],
-                "ar": [str(activity.plan.year)],
-            },
-            published_at=promise.published_at,
+    docs = []
+    for activity in activities:
+        # Theme and party as signed, not as the working copy says now.
+        signed = promise.content.commitment(activity.commitment_id)
+        docs.append(
+            Document(
+                kind="activity",
+                title=f"{activity.title} ({activity.plan.year})",
+                body=activity.description or activity.title,
+                url=f"{promise.url}#atagande-{activity.commitment_id}",
+                facets={
+                    **facets,
+                    "tema": [signed.theme.name] if signed.theme else [],
+                    "part": [signed.party],
+                    "ar": [str(activity.plan.year)],
+                },
+                published_at=promise.published_at,
+            )
         )
-        for activity in activities
-    ]
+    return docs

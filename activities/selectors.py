@@ -6,6 +6,7 @@ activities and reports there are; the arithmetic itself is in ``progress.py``.
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.postgres.aggregates import BoolOr
@@ -21,17 +22,29 @@ from activities.progress import (
     periods_in_window,
 )
 from organizations.models import Area
-from promises.models import Promise
+from promises.models import Commitment, Promise
+from promises.published import PublishedPromise
+
+Window = tuple[date, date]
 
 
-def promise_window(promise: Promise) -> tuple[date, date]:
-    """The whole period of the promise, extension included."""
+def promise_window(promise: Promise) -> Window:
+    """The whole period of the working copy, extension included (workspace views)."""
     return (promise.valid_from_date, promise.end_date)
 
 
-def year_window(promise: Promise, year: int) -> tuple[date, date] | None:
+def signed_window(promise: PublishedPromise) -> Window:
+    """The whole signed period, extension included (public reads)."""
+    return (promise.valid_from, promise.end_date)
+
+
+def year_window(promise: Promise, year: int) -> Window | None:
     """The part of ``year`` that lies within the promise's period (None if none)."""
-    return intersect((date(year, 1, 1), date(year, 12, 31)), promise_window(promise))
+    return within_year(promise_window(promise), year)
+
+
+def within_year(window: Window, year: int) -> Window | None:
+    return intersect((date(year, 1, 1), date(year, 12, 31)), window)
 
 
 def report_rows(reports, key: str) -> dict[int, list[ReportRow]]:
@@ -49,35 +62,82 @@ def report_rows(reports, key: str) -> dict[int, list[ReportRow]]:
     return rows
 
 
-def commitment_progress(
-    promise: Promise,
+@dataclass(frozen=True)
+class TargetSpec:
+    """A commitment's target as progress needs it, from the working copy or a signed version."""
+
+    commitment_id: int
+    quantity: int | None
+    unit: str
+    period: str
+    per_area: bool
+    areas: tuple[tuple[int | None, str], ...] = ()
+
+
+def working_copy_targets(commitments: Iterable[Commitment]) -> list[TargetSpec]:
+    """Targets of working-copy commitments (``areas`` prefetched)."""
+    return [
+        TargetSpec(
+            c.pk,
+            c.target_quantity,
+            c.target_unit,
+            c.target_period,
+            c.target_per_area,
+            tuple((a.pk, a.name) for a in sorted(c.areas.all(), key=lambda a: a.name)),
+        )
+        for c in commitments
+    ]
+
+
+def signed_targets(promise: PublishedPromise) -> list[TargetSpec]:
+    """Targets exactly as signed. Areas signed by name only (schema 1) are looked up: one query."""
+    municipalities = [m.id for m in promise.municipalities if m.id]
+    unnamed = {a.name for c in promise.commitments for a in c.areas if a.id is None}
+    ids = {}
+    if unnamed:
+        ids = dict(
+            Area.objects.filter(municipality_id__in=municipalities, name__in=unnamed)
+            .order_by()
+            .values_list("name", "pk")
+        )
+    return [
+        TargetSpec(
+            c.id,
+            c.target.quantity if c.target else None,
+            c.target.unit if c.target else "",
+            c.target.period if c.target else WHOLE,
+            c.target.per_area if c.target else False,
+            tuple((a.id if a.id is not None else ids.get(a.name), a.name) for a in c.areas),
+        )
+        for c in promise.commitments
+    ]
+
+
+def progress_for(
     *,
+    promise_id: int,
+    window: Window,
+    targets: Iterable[TargetSpec],
     year: int | None = None,
     until: date | None = None,
-    commitments: Iterable | None = None,
 ) -> dict[int, Progress]:
-    """Progress per commitment id: reports against the commitment's target.
+    """Progress per commitment id: reports against each target, within ``window``.
 
-    Over the whole promise period by default; with ``year``, over that year
-    (a target for the whole period is still measured over the whole period).
-    A commitment without a target of its own is measured against the summed
-    targets of its activities in the plans, when they have any. With ``until``,
-    only reports up to that day count ("so far"), against the full target.
-
-    Four queries: commitments, their areas, activity targets, grouped reports.
+    Over the whole window by default; with ``year``, over that year (a target
+    for the whole period is still measured over the whole period). A
+    commitment without a target of its own is measured against the summed
+    targets of its activities in the plans, when they have any. With
+    ``until``, only reports up to that day count ("so far"), against the full
+    target. Two queries: activity targets and grouped reports.
     """
-    if commitments is None:
-        commitments = promise.commitments.prefetch_related(
-            Prefetch("areas", queryset=Area.objects.order_by("name"))
-        ).order_by("order", "pk")
-    commitments = list(commitments)
-    whole = promise_window(promise)
-    yearly = year_window(promise, year) if year is not None else whole
+    targets = list(targets)
+    whole = window
+    yearly = within_year(window, year) if year is not None else whole
 
     activity_targets: dict[int, list[dict]] = defaultdict(list)
-    activities = Activity.objects.filter(plan__promise=promise, target_count__isnull=False).exclude(
-        status=Activity.Status.CANCELLED
-    )
+    activities = Activity.objects.filter(
+        plan__promise_id=promise_id, target_count__isnull=False
+    ).exclude(status=Activity.Status.CANCELLED)
     if year is not None:
         activities = activities.filter(plan__year=year)
     for row in (
@@ -91,36 +151,36 @@ def commitment_progress(
 
     rows = report_rows(
         ActivityReport.objects.filter(
-            activity__plan__promise=promise,
+            activity__plan__promise_id=promise_id,
             performed_date__gte=whole[0],
             performed_date__lte=whole[1],
         ),
         "activity__commitment_id",
     )
 
-    def so_far(window):
-        if window is None or until is None:
-            return window
-        return intersect(window, (window[0], until))
+    def so_far(span):
+        if span is None or until is None:
+            return span
+        return intersect(span, (span[0], until))
 
     result: dict[int, Progress] = {}
-    for commitment in commitments:
-        if commitment.target_quantity is not None:
-            window = whole if commitment.target_period == WHOLE else yearly
-            result[commitment.pk] = compute(
-                rows=rows.get(commitment.pk, []),
-                window=so_far(window),
-                quantity=commitment.target_quantity,
-                unit=commitment.target_unit,
-                periods=periods_in_window(commitment.target_period, *window) if window else 0,
-                per_area=commitment.target_per_area,
-                areas=[(a.pk, a.name) for a in commitment.areas.all()],
+    for spec in targets:
+        if spec.quantity is not None:
+            span = whole if spec.period == WHOLE else yearly
+            result[spec.commitment_id] = compute(
+                rows=rows.get(spec.commitment_id, []),
+                window=so_far(span),
+                quantity=spec.quantity,
+                unit=spec.unit,
+                periods=periods_in_window(spec.period, *span) if span else 0,
+                per_area=spec.per_area,
+                areas=spec.areas,
             )
             continue
-        planned = activity_targets.get(commitment.pk, [])
+        planned = activity_targets.get(spec.commitment_id, [])
         units = {p["target_unit"] for p in planned}
-        result[commitment.pk] = compute(
-            rows=rows.get(commitment.pk, []),
+        result[spec.commitment_id] = compute(
+            rows=rows.get(spec.commitment_id, []),
             window=so_far(yearly),
             quantity=(
                 sum(
@@ -137,11 +197,51 @@ def commitment_progress(
     return result
 
 
-def activity_progress(activities: Iterable[Activity]) -> dict[int, Progress]:
+def commitment_progress(
+    promise: Promise,
+    *,
+    year: int | None = None,
+    until: date | None = None,
+    commitments: Iterable | None = None,
+) -> dict[int, Progress]:
+    """Progress of the working copy's commitments (workspace views).
+
+    Four queries: commitments, their areas, activity targets, grouped reports.
+    """
+    if commitments is None:
+        commitments = promise.commitments.prefetch_related(
+            Prefetch("areas", queryset=Area.objects.order_by("name"))
+        ).order_by("order", "pk")
+    return progress_for(
+        promise_id=promise.pk,
+        window=promise_window(promise),
+        targets=working_copy_targets(commitments),
+        year=year,
+        until=until,
+    )
+
+
+def published_progress(
+    promise: PublishedPromise, *, year: int | None = None, until: date | None = None
+) -> dict[int, Progress]:
+    """Progress of the signed commitments against the signed targets and period (public)."""
+    return progress_for(
+        promise_id=promise.id,
+        window=signed_window(promise),
+        targets=signed_targets(promise),
+        year=year,
+        until=until,
+    )
+
+
+def activity_progress(
+    activities: Iterable[Activity], *, window: Window | None = None
+) -> dict[int, Progress]:
     """Progress per activity id, over its plan's year within the promise period.
 
-    Pass activities with ``plan__promise`` selected and ``areas`` prefetched;
-    then this costs one query whatever their number.
+    The period is the working copy's unless ``window`` (the signed period, for
+    public reads) is given. Pass activities with ``plan__promise`` selected and
+    ``areas`` prefetched; then this costs one query whatever their number.
     """
     activities = list(activities)
     if not activities:
@@ -151,9 +251,10 @@ def activity_progress(activities: Iterable[Activity]) -> dict[int, Progress]:
     )
     result = {}
     for activity in activities:
+        span = window or promise_window(activity.plan.promise)
         result[activity.pk] = compute(
             rows=rows.get(activity.pk, []),
-            window=year_window(activity.plan.promise, activity.plan.year),
+            window=within_year(span, activity.plan.year),
             quantity=activity.target_count,
             unit=activity.target_unit,
             per_area=activity.target_per_area,
@@ -171,16 +272,20 @@ def activities_with_relations(queryset):
     ).prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("name")))
 
 
-def public_activities(promise: Promise) -> list[Activity]:
-    """The activities of a published promise for its public page (two queries).
+def public_activities(promise: PublishedPromise) -> list[Activity]:
+    """The activities under the signed commitments of a published promise (two queries).
 
     Only what was planned is public; reports can name people and places and
-    stay in the workspace; the public sees them as progress.
+    stay in the workspace; the public sees them as progress. An activity under
+    a commitment that exists only in a draft is not public.
     """
     return list(
-        activities_with_relations(
-            Activity.objects.published().filter(plan__promise=promise)
-        ).order_by("plan__year", "commitment__order", "order", "pk")
+        Activity.objects.filter(
+            plan__promise_id=promise.id, commitment_id__in=promise.commitment_ids
+        )
+        .select_related("plan", "responsible_organisation")
+        .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("name")))
+        .order_by("plan__year", "order", "pk")
     )
 
 

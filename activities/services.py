@@ -149,6 +149,7 @@ def activity_plan_create(
                 plan=plan, commitment=commitment, is_example=is_example, **defaults
             )
             activity.areas.set(areas)
+        publication.changed(group_key(promise.pk))
     return plan
 
 
@@ -172,6 +173,8 @@ def activity_create(
     _check_areas(plan, areas)
     activity.save()
     activity.areas.set(areas)
+    # Planned activities are public on the promise page and in search.
+    publication.changed(group_key(plan.promise_id))
     return activity
 
 
@@ -195,6 +198,7 @@ def activity_update(
     )
     if areas is not None:
         activity.areas.set(areas)
+    publication.changed(group_key(activity.plan.promise_id))
     return activity
 
 

@@ -28,10 +28,20 @@ def invalidate_public_pages() -> None:
 
 
 def changed(group_key: str) -> None:
-    """Call inside the publishing transaction; runs once it commits."""
+    """The one "public data changed" hook for one promise's group.
+
+    Every service that writes something a public surface shows calls it inside
+    its transaction; once it commits, the group's search entries are rebuilt
+    and cached public pages go stale.
+    """
 
     def after_commit():
         search.reindex(group_key)
         invalidate_public_pages()
 
     transaction.on_commit(after_commit)
+
+
+def changed_everywhere() -> None:
+    """Something every public page may show changed (an organisation's name): drop the caches."""
+    transaction.on_commit(invalidate_public_pages)

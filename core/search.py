@@ -17,10 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db import transaction
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import Coalesce
+from django.utils import translation
 from django.utils.html import escape
 
 from core.models import SearchEntry
@@ -66,7 +68,16 @@ def rebuild() -> int:
 
 @transaction.atomic
 def reindex(group_key: str) -> int:
-    """Replace every entry of ``group_key`` with what the providers return now."""
+    """Replace every entry of ``group_key`` with what the providers return now.
+
+    Built in the site's language (Swedish), whatever the language of the
+    request that published: the index is searched with Swedish stemming.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _reindex(group_key)
+
+
+def _reindex(group_key: str) -> int:
     SearchEntry.objects.filter(group_key=group_key).delete()
     entries = [
         SearchEntry(

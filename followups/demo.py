@@ -22,6 +22,7 @@ from followups.models import (
 )
 from followups.services import followup_periods, followup_prefill
 from promises.models import Promise
+from promises.published import published_promise
 
 KATRINEHOLM_TITLE = "Medborgarlöfte Katrineholms kommun 2020"
 
@@ -68,31 +69,27 @@ def load(stdout=None) -> None:
     municipal = User.objects.filter(username="katrineholm-samordnare").first()
     municipality = promise.partnership.municipalities.order_by("pk").first()
 
-    for number, period in enumerate(followup_periods(promise), start=1):
+    live = published_promise(promise.pk)
+    for number, period in enumerate(followup_periods(live), start=1):
+        if FollowUp.objects.filter(promise=promise, period_start_date=period.start).exists():
+            # Created once: a demo user may have moved it on (approved, published) since.
+            continue
         published = number < 3
-        # Created once: a demo user may have moved it on (approved, published) since.
-        followup, _ = FollowUp.objects.get_or_create(
+        followup = FollowUp.objects.create(
             promise=promise,
             period_start_date=period.start,
-            defaults={
-                "title": period.title,
-                "period_end_date": period.end,
-                "due_date": period.due,
-                "narrative": NARRATIVES.get(number, ""),
-                "is_example": True,
-                "status": FollowUp.Status.PUBLISHED if published else FollowUp.Status.DRAFT,
-                "published_at": _at(period.due) if published else None,
-            },
+            title=period.title,
+            period_end_date=period.end,
+            due_date=period.due,
+            narrative=NARRATIVES.get(number, ""),
+            is_example=True,
+            status=FollowUp.Status.DRAFT,
         )
-        if not followup.assessments.exists():
-            for item in followup_prefill(followup):
-                CommitmentAssessment.objects.create(followup=followup, **item)
+        for item in followup_prefill(followup):
+            CommitmentAssessment.objects.create(followup=followup, **item)
         for position, (name, unit, label, value) in enumerate(INDICATORS.get(number, []), 1):
-            FollowUpIndicatorValue.objects.update_or_create(
-                followup=followup,
-                name=name,
-                period=label,
-                defaults={"unit": unit, "value": value, "order": position},
+            FollowUpIndicatorValue.objects.create(
+                followup=followup, name=name, period=label, unit=unit, value=value, order=position
             )
         approvers = [(FollowUpApproval.Side.POLICE, police, promise.partnership.police_area)]
         if published:
@@ -100,15 +97,18 @@ def load(stdout=None) -> None:
         for side, user, organisation in approvers:
             if user is None or organisation is None:
                 continue
-            FollowUpApproval.objects.get_or_create(
+            FollowUpApproval.objects.create(
                 followup=followup,
                 side=side,
-                defaults={
-                    "user": user,
-                    "user_name": user.get_full_name() or user.username,
-                    "organisation": organisation,
-                    "approved_at": _at(period.due),
-                },
+                user=user,
+                user_name=user.get_full_name() or user.username,
+                organisation=organisation,
+                approved_at=_at(period.due),
+            )
+        if published:
+            # Published last: from then on the database keeps the follow-up as it is.
+            FollowUp.objects.filter(pk=followup.pk).update(
+                status=FollowUp.Status.PUBLISHED, published_at=_at(period.due)
             )
     _note(
         stdout,

@@ -42,7 +42,7 @@ class FollowUp(VersionedModel):
         PUBLISHED = "publicerad", _("Publicerad")
 
     promise = models.ForeignKey(
-        Promise, on_delete=models.CASCADE, related_name="followups", verbose_name=_("löfte")
+        Promise, on_delete=models.PROTECT, related_name="followups", verbose_name=_("löfte")
     )
     title = models.CharField(_("period"), max_length=120, help_text=_("Till exempel ”Tertial 1”."))
     period_start_date = models.DateField(_("perioden börjar"))
@@ -122,18 +122,21 @@ class CommitmentAssessment(TimeStampedModel):
 
     followup = models.ForeignKey(
         FollowUp,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="assessments",
         verbose_name=_("uppföljning"),
     )
+    # A commitment of the live version the follow-up assesses. PROTECT: one
+    # removed in a later amendment is archived, and published follow-ups keep
+    # every row.
     commitment = models.ForeignKey(
         Commitment,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="assessments",
         verbose_name=_("åtagande"),
     )
-    # Copied when the draft is made, so a later change of the working copy
-    # does not rewrite what was followed up.
+    # Copied from the live (signed) version when the draft is made, so neither
+    # an amendment nor a later version rewrites what was followed up.
     commitment_text = models.TextField(_("åtagandet"))
     party = models.CharField(_("part"), max_length=20, choices=Commitment.Party.choices)
     status = models.CharField(

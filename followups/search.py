@@ -11,16 +11,16 @@ def documents(key: str) -> list[Document]:
         return []
     facets = promise_facets(promise)
     docs = []
-    for followup in published_followups(promise):
+    for followup in published_followups(promise.id):
         lines = [followup.narrative]
         for assessment in followup.assessments.all():
             lines += [assessment.commitment_text, assessment.outcome, assessment.comment]
         docs.append(
             Document(
                 kind="followup",
-                title=f"{followup.title}: {promise.published_version.snapshot['title']}",
+                title=f"{followup.title}: {promise.title}",
                 body="\n".join(line for line in lines if line),
-                url=f"{promise.get_public_url()}#{followup.public_anchor}",
+                url=f"{promise.url}#{followup.public_anchor}",
                 facets={**facets, "part": [], "ar": [str(followup.period_start_date.year)]},
                 published_at=followup.published_at,
             )

@@ -1,7 +1,9 @@
 """Read-side queries for follow-ups, shared by the workspace and ``public``.
 
-Public functions return only published follow-ups of published promises, newest
-first, with everything a page shows prefetched: a fixed number of queries.
+Public functions return only published follow-ups of live, verified promises
+(``promises.published``), newest first, with everything a page shows
+prefetched: a fixed number of queries. A published follow-up keeps every row
+it was published with, also for commitments a later version removed.
 """
 
 from django.db.models import Prefetch, QuerySet
@@ -12,8 +14,7 @@ from followups.models import (
     FollowUpApproval,
     FollowUpIndicatorValue,
 )
-from organizations.models import Organisation
-from promises.models import Promise
+from promises.published import PromiseFilter, filtered, live_ids
 
 
 def _with_content(queryset: QuerySet) -> QuerySet:
@@ -29,31 +30,33 @@ def _with_content(queryset: QuerySet) -> QuerySet:
     )
 
 
-def published_followups(promise: Promise) -> list[FollowUp]:
+def public_followups() -> QuerySet:
+    """Published follow-ups of live, verified promises: the base of every public read."""
+    return FollowUp.objects.published().filter(promise__in=live_ids())
+
+
+def published_followups(promise_id: int) -> list[FollowUp]:
     """The promise's published follow-ups, newest period first (four queries)."""
     return list(
-        _with_content(FollowUp.objects.published().filter(promise=promise)).order_by(
+        _with_content(public_followups().filter(promise_id=promise_id)).order_by(
             "-period_end_date", "-pk"
         )
     )
 
 
-def published_followups_for_municipality(org: Organisation) -> list[FollowUp]:
-    """Published follow-ups of every published promise the kommun is party to, newest first."""
+def published_followups_for_municipality(municipality_code: str) -> list[FollowUp]:
+    """Published follow-ups of every promise the kommun signed, newest first."""
+    promises = filtered(PromiseFilter(municipality=municipality_code)).values("pk")
     return list(
-        _with_content(FollowUp.objects.published().filter(promise__partnership__municipalities=org))
-        .distinct()
-        .order_by("-period_end_date", "-published_at", "-pk")
+        _with_content(public_followups().filter(promise__in=promises)).order_by(
+            "-period_end_date", "-published_at", "-pk"
+        )
     )
 
 
 def latest_published_followups(*, limit: int = 5) -> list[FollowUp]:
     """The newest published follow-ups across Sweden, for the start page."""
-    return list(
-        FollowUp.objects.published()
-        .select_related("promise")
-        .order_by("-published_at", "-pk")[:limit]
-    )
+    return list(public_followups().order_by("-published_at", "-pk")[:limit])
 
 
 def followup_public_data(followup: FollowUp) -> dict:

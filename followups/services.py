@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from activities.models import ActivityReport
 from activities.progress import ReportRow, number_in_words
-from activities.selectors import commitment_progress, report_rows
+from activities.selectors import published_progress, report_rows, signed_targets
 from core import publication
 from core.concurrency import save_versioned
 from core.notify import notify
@@ -29,6 +29,7 @@ from followups.models import (
 from organizations.models import Organisation
 from promises.models import Promise
 from promises.permissions import can_coordinate_promise
+from promises.published import NotPublished, PublishedPromise, Unverifiable, published_promise
 from promises.search import group_key
 
 Status = FollowUp.Status
@@ -69,14 +70,18 @@ class ScheduledPeriod:
     due: date
 
 
-def followup_periods(promise: Promise) -> list[ScheduledPeriod]:
-    """The follow-up plan: one period per tertial (quarter, half-year, year) of the promise.
+def followup_periods(promise) -> list[ScheduledPeriod]:
+    """The signed follow-up plan of a published promise (or a summary of one)."""
+    return scheduled_periods(promise.cadence, promise.valid_from, promise.end_date)
 
-    Periods are cut to the promise's validity. Each is due at the end of the
-    month after it ends (tertial 1 = January–April, due 31 May).
+
+def scheduled_periods(cadence: str, start: date, end: date) -> list[ScheduledPeriod]:
+    """One period per tertial (quarter, half-year, year) of ``cadence`` within [start, end].
+
+    Each is due at the end of the month after it ends (tertial 1 = January–April,
+    due 31 May).
     """
-    months, name = _CADENCES[promise.followup_cadence]
-    start, end = promise.valid_from_date, promise.end_date
+    months, name = _CADENCES[cadence]
     periods = []
     for year in range(start.year, end.year + 1):
         for number, first_month in enumerate(range(1, 13, months), start=1):
@@ -94,13 +99,36 @@ def followup_periods(promise: Promise) -> list[ScheduledPeriod]:
     return periods
 
 
+def _live(promise_id: int) -> PublishedPromise:
+    """The signed version a follow-up assesses; a clear refusal when there is none."""
+    try:
+        return published_promise(promise_id)
+    except NotPublished:
+        raise ValidationError(
+            _(
+                "Löftet är inte signerat och publicerat ännu. "
+                "Uppföljningar görs av det signerade löftet."
+            ),
+            code="not_published",
+        ) from None
+    except Unverifiable:
+        raise ValidationError(
+            _(
+                "Den publicerade versionen stämmer inte med sin kontrollsumma. "
+                "Kontakta administratören innan uppföljningen görs."
+            ),
+            code="tampered",
+        ) from None
+
+
 @transaction.atomic
 def followups_schedule(*, user, promise: Promise) -> list[FollowUp]:
-    """Create the planned follow-ups the promise's plan asks for (those missing)."""
+    """Create the planned follow-ups the signed plan asks for (those missing)."""
     require(can_coordinate_promise(user, promise), _("Du samordnar inte det här löftet."))
+    live = _live(promise.pk)
     existing = set(promise.followups.values_list("period_start_date", flat=True))
     created = []
-    for period in followup_periods(promise):
+    for period in followup_periods(live):
         if period.start in existing:
             continue
         followup = FollowUp(
@@ -132,45 +160,38 @@ def _outcome_text(done: int, per_area: list[tuple[str, int]]) -> str:
 
 
 def followup_prefill(followup: FollowUp) -> list[dict]:
-    """Promised vs done per commitment, from the reports dated within the period.
+    """Promised vs done per signed commitment, from the reports dated within the period.
 
-    ``{"commitment", "commitment_text", "party", "promised", "done_count",
-    "target_count", "outcome", "progress_label", "status"}`` in commitment order.
-    The status suggestion: met so far → genomförd, started → pågående,
-    otherwise planerad. A fixed number of queries.
+    Reads the live (signed) version, never the working copy: a follow-up
+    started while an amendment is drafted assesses what was signed.
+    ``{"commitment_id", "commitment_text", "party", "promised", "done_count",
+    "target_count", "outcome", "progress_label", "status", "order"}`` in the
+    signed order. The status suggestion: met so far → genomförd, started →
+    pågående, otherwise planerad. A fixed number of queries.
     """
-    promise = followup.promise
-    commitments = list(
-        promise.commitments.select_related("municipality", "partner")
-        .prefetch_related("areas")
-        .order_by("order", "pk")
-    )
+    live = _live(followup.promise_id)
     rows = report_rows(
         ActivityReport.objects.filter(
-            activity__plan__promise=promise,
+            activity__plan__promise_id=live.id,
             performed_date__gte=followup.period_start_date,
             performed_date__lte=followup.period_end_date,
         ),
         "activity__commitment_id",
     )
     # Progress so far: from the start of the period's year up to the end of the period.
-    to_date = commitment_progress(
-        promise,
-        year=followup.period_end_date.year,
-        until=followup.period_end_date,
-        commitments=commitments,
+    to_date = published_progress(
+        live, year=followup.period_end_date.year, until=followup.period_end_date
     )
+    targets = {spec.commitment_id: spec for spec in signed_targets(live)}
     result = []
-    for position, commitment in enumerate(commitments, start=1):
-        period_rows: list[ReportRow] = rows.get(commitment.pk, [])
+    for commitment in live.commitments:
+        period_rows: list[ReportRow] = rows.get(commitment.id, [])
         done = sum(r.count for r in period_rows)
         per_area = []
-        if commitment.target_per_area:
-            for area in commitment.areas.all():
-                per_area.append(
-                    (area.name, sum(r.count for r in period_rows if r.area_id == area.pk))
-                )
-        progress = to_date[commitment.pk]
+        if commitment.target and commitment.target.per_area:
+            for area_id, name in targets[commitment.id].areas:
+                per_area.append((name, sum(r.count for r in period_rows if r.area_id == area_id)))
+        progress = to_date[commitment.id]
         if progress.is_met:
             status = Assessment.DONE
         elif progress.done or done:
@@ -179,16 +200,16 @@ def followup_prefill(followup: FollowUp) -> list[dict]:
             status = Assessment.PLANNED
         result.append(
             {
-                "commitment": commitment,
+                "commitment_id": commitment.id,
                 "commitment_text": commitment.text,
                 "party": commitment.party,
-                "promised": commitment.target_text() or "",
+                "promised": commitment.target_text,
                 "done_count": done,
                 "target_count": progress.target,
                 "outcome": _outcome_text(done, per_area),
                 "progress_label": progress.label if progress.target is not None else "",
                 "status": status,
-                "order": position,
+                "order": commitment.order,
             }
         )
     return result
@@ -229,7 +250,7 @@ def followup_refresh_counts(*, user, followup: FollowUp, expected_version: int) 
     save_versioned(followup, expected_version=expected_version, fields=[])
     existing = {a.commitment_id: a for a in followup.assessments.all()}
     for item in followup_prefill(followup):
-        assessment = existing.get(item["commitment"].pk)
+        assessment = existing.get(item["commitment_id"])
         if assessment is None:
             CommitmentAssessment.objects.create(followup=followup, **item)
             continue

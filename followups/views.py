@@ -24,6 +24,7 @@ from followups.models import CommitmentAssessment, FollowUp, FollowUpApproval
 from followups.selectors import workspace_followups
 from promises.models import Promise
 from promises.permissions import can_coordinate_promise
+from promises.published import PromiseFilter, summaries
 
 LIST_URL = "/arbetsyta/uppfoljningar/"
 
@@ -64,12 +65,17 @@ def followup_list(request: HttpRequest) -> HttpResponse:
     by_promise = {p.pk: [] for p in promises}
     for followup in followups:
         by_promise.setdefault(followup.promise_id, []).append(followup)
+    # Follow-ups assess the signed version: only live promises can be scheduled.
+    planned = {
+        s.id: len(services.followup_periods(s))
+        for s in summaries(PromiseFilter(ids=tuple(by_promise)))
+    }
     groups = [
         (
             promise,
             by_promise[promise.pk],
             can_coordinate_promise(request.user, promise)
-            and len(by_promise[promise.pk]) < len(services.followup_periods(promise)),
+            and len(by_promise[promise.pk]) < planned.get(promise.pk, 0),
         )
         for promise in promises
     ]
@@ -90,7 +96,11 @@ def followup_schedule(request: HttpRequest, promise_pk: int) -> HttpResponse:
     promise = get_object_or_404(Promise.objects.visible_to(request.user), pk=promise_pk)
     if not can_coordinate_promise(request.user, promise):
         raise PermissionDenied
-    created = services.followups_schedule(user=request.user, promise=promise)
+    try:
+        created = services.followups_schedule(user=request.user, promise=promise)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(f"{LIST_URL}#lofte-{promise.pk}")
     messages.success(
         request,
         _("%(count)s uppföljningar är schemalagda för %(title)s.")

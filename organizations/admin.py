@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core import publication
 from core.admin import ScopedAdminMixin, SuperuserWriteAdmin
 from organizations.models import (
     Area,
@@ -43,6 +44,11 @@ class OrganisationAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         # New organisations (lokalpolisområden, partners) are an administrator's job.
         return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # Kommun names are shown on every public list.
+        publication.changed_everywhere()
 
 
 class SignatoryRequirementInline(admin.TabularInline):

@@ -261,8 +261,12 @@ KALMAR_COMMITMENTS = [
 
 
 def _commitments(user, promise, rows):
+    """Enter commitments; each answers the findings of its theme in the promise's lägesbild."""
+    report = promise.situation_report
     for party, text, theme_obj, areas, target, condition in rows:
         fields = {"party": party, "text": text, "theme": theme_obj, "condition": condition}
+        if report is not None and theme_obj is not None:
+            fields["findings"] = list(report.findings.filter(theme=theme_obj))
         if party == Party.MUNICIPALITY:
             fields["municipality"] = promise.partnership.municipalities.get()
         if target:
@@ -276,20 +280,9 @@ def _commitments(user, promise, rows):
         commitment_create(user=user, promise=promise, areas=areas, **fields)
 
 
-def _link_situation_reports(pairs) -> None:
-    """Cite each partnership's lägesbild and point commitments at the findings of their theme.
-
-    The citation is not part of the signed text, so it is set on the
-    published Katrineholm promise too.
-    """
-    for partnership, promise in pairs:
-        report = SituationReport.objects.filter(partnership=partnership).order_by("pk").first()
-        if report is None:
-            continue
-        if promise.situation_report_id is None:
-            Promise.objects.filter(pk=promise.pk).update(situation_report=report)
-        for commitment in promise.commitments.filter(theme__isnull=False, findings__isnull=True):
-            commitment.findings.set(report.findings.filter(theme=commitment.theme))
+def _report(partnership) -> SituationReport | None:
+    """The partnership's lägesbild (from the situation demo), cited before anything is signed."""
+    return SituationReport.objects.filter(partnership=partnership).order_by("pk").first()
 
 
 @transaction.atomic
@@ -338,6 +331,7 @@ def load(stdout=None) -> None:
             followup_channels="Polisens och kommunens webbsidor samt facebook konton",
             themes=[themes["narkotika"], themes["centrum"], themes["ungdom"]],
             areas=[k_areas["centrum"]],
+            situation_report=_report(katrineholm_p),
         )
         _commitments(
             coordinator,
@@ -385,6 +379,7 @@ def load(stdout=None) -> None:
             followup_cadence=Promise.Cadence.YEARLY,
             themes=[themes["stadsdelar"], themes["narkotika"]],
             areas=districts,
+            situation_report=_report(kalmar_p),
         )
         for theme_key, text, in_districts, target in KALMAR_COMMITMENTS:
             _commitments(
@@ -431,7 +426,6 @@ def load(stdout=None) -> None:
                 ),
             ],
         )
-    _link_situation_reports([(katrineholm_p, katrineholm_2020), (kalmar_p, kalmar_promise)])
     # The demo is as of today: Katrineholm 2020 has ended (and stays public), as the
     # daily expire_promises job would have recorded.
     promises_expire_due(today=timezone.localdate())

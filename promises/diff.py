@@ -114,6 +114,7 @@ PROMISE_FIELDS = [
     (_("Uppföljning, hur ofta"), _get("followup.cadence_label")),
     (_("Uppföljning, var den redovisas"), _get("followup.channels")),
     (_("Beslut (diarienummer)"), _get("decision_reference")),
+    (_("Lägesbild"), _get("situation")),
 ]
 COMMITMENT_FIELDS = [
     (_("Part"), _get("party_label")),
@@ -125,12 +126,50 @@ COMMITMENT_FIELDS = [
 ]
 
 
-def snapshot_diff(old: dict, new: dict) -> SnapshotDiff:
-    """Field by field and commitment by commitment, from ``old`` to ``new``.
+def display_data(snapshot: dict) -> dict:
+    """A snapshot of any schema as the diff reads it: names and labels in the active language."""
+    from promises.snapshot import parse
 
-    Commitments are matched by id, so an edited commitment shows as changed
-    rather than as one removed and one added.
+    content = parse(snapshot)
+    return {
+        "title": content.title,
+        "valid_from": content.valid_from.isoformat(),
+        "valid_to": content.valid_to.isoformat(),
+        "extended_to": content.extended_to.isoformat() if content.extended_to else None,
+        "introduction": content.introduction,
+        "effect_goal": content.effect_goal.model_dump(),
+        "themes": content.theme_names,
+        "areas": content.area_names,
+        "followup": {
+            "cadence_label": content.followup.cadence_label,
+            "channels": content.followup.channels,
+        },
+        "decision_reference": content.decision_reference,
+        "situation": content.situation.title if content.situation else None,
+        "commitments": [
+            {
+                "id": c.id,
+                "order": c.order,
+                "party_label": c.party_label,
+                "text": c.text,
+                "theme": c.theme.name if c.theme else None,
+                "areas": c.area_names,
+                "target": {"text": c.target_text} if c.target else None,
+                "condition": c.condition,
+            }
+            for c in content.commitments
+        ],
+    }
+
+
+def snapshot_diff(old: dict, new: dict) -> SnapshotDiff:
+    """Field by field and commitment by commitment, from snapshot ``old`` to ``new``.
+
+    Both are read through ``display_data``, so versions of different schemas
+    compare by what they say. Commitments are matched by id, so an edited
+    commitment shows as changed rather than as one removed and one added.
     """
+    old, new = display_data(old), display_data(new)
     fields = [
         change
         for label, read in PROMISE_FIELDS

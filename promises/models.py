@@ -7,11 +7,7 @@ has signed. Changing a published promise edits the working copy while the
 public keeps seeing the signed version.
 """
 
-import hashlib
-import json
-
 import pghistory
-import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -34,7 +30,11 @@ class PromiseQuerySet(PartnershipScopedQuerySet):
     partnership_path = "partnership"
 
     def published(self):
-        """Promises the public may read: those with a signed, published version."""
+        """Promises with a live (signed, published) version.
+
+        Public code does not start here: it reads ``promises.published``, which
+        also verifies the live version against its hash.
+        """
         return self.filter(published_version__isnull=False)
 
 
@@ -111,6 +111,9 @@ class Promise(VersionedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, editable=False
     )
+    # The live version: what the public reads, whatever the workflow is doing.
+    # An amendment moves ``status`` back to draft and leaves this untouched
+    # until a new version is signed (Wagtail's ``live_revision``).
     published_version = models.OneToOneField(
         "PromiseVersion",
         on_delete=models.PROTECT,
@@ -168,12 +171,37 @@ class Promise(VersionedModel):
         return self.status == self.Status.DRAFT
 
     @property
+    def is_live(self) -> bool:
+        """The public reads a signed version of this promise."""
+        return self.published_version_id is not None
+
+    @property
+    def has_unpublished_changes(self) -> bool:
+        """A live promise whose working copy is being amended or awaits new signatures."""
+        return self.is_live and self.status in (
+            self.Status.DRAFT,
+            self.Status.AWAITING_SIGNATURES,
+        )
+
+    @property
     def followups_per_year(self) -> int:
         return {"tertial": 3, "kvartal": 4, "halvar": 2, "ar": 1}[self.followup_cadence]
 
     def current_version(self):
         """The newest frozen version, or None."""
         return self.versions.order_by("-number").first()
+
+
+class CurrentCommitmentManager(models.Manager):
+    """The working copy: commitments not removed from the promise.
+
+    A commitment removed after it was frozen into a version is archived, not
+    deleted, because the signed versions, activities, reports and follow-ups
+    that refer to it must stay whole. ``Commitment.all_objects`` sees both.
+    """
+
+    def get_queryset(self):
+        return super().get_queryset().filter(archived_at__isnull=True)
 
 
 # Deletions are tracked too, so the history can say when a commitment was removed.
@@ -261,6 +289,12 @@ class Commitment(VersionedModel):
         help_text=_("Fynden i lägesbilden som åtagandet svarar mot: varför vi lovar detta."),
     )
     order = models.PositiveIntegerField(_("ordning"), default=0)
+    archived_at = models.DateTimeField(
+        _("borttaget ur löftet"), null=True, blank=True, editable=False
+    )
+
+    objects = CurrentCommitmentManager()
+    all_objects = models.Manager()
 
     class Meta:
         verbose_name = _("åtagande")
@@ -305,44 +339,79 @@ class Commitment(VersionedModel):
             return self.partner.display_name
         return self.get_party_display()
 
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
     def target_text(self) -> str:
+        """The target as a sentence in the active language ("minst 2 … per år")."""
         if self.target_quantity is None:
             return ""
-        text = f"minst {self.target_quantity} {self.target_unit}"
-        if self.target_period != self.Period.WHOLE:
-            text += f" {self.get_target_period_display()}"
-        if self.target_per_area:
-            text += " i varje område"
-        return text
+        from promises.snapshot import Target
+
+        return Target(
+            quantity=self.target_quantity,
+            unit=self.target_unit,
+            period=self.target_period,
+            per_area=self.target_per_area,
+        ).text()
 
 
-def canonical_json(data) -> str:
-    """The one serialisation that is hashed: sorted keys, no spaces, UTF-8."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+class ChainedRecord(models.Model):
+    """A row in a promise's hash chain: versions and signatures, in the order written.
+
+    ``chain_sha256`` = SHA-256 of ``previous_sha256`` followed by the SHA-256
+    of this record's canonical content (``promises.chain``). Rewriting or
+    removing a record breaks every link after it.
+    """
+
+    chain_position = models.PositiveIntegerField(_("plats i kedjan"))
+    previous_sha256 = models.CharField(_("föregående länk (SHA-256)"), max_length=64)
+    chain_sha256 = models.CharField(_("länk (SHA-256)"), max_length=64)
+
+    class Meta:
+        abstract = True
 
 
-def sha256_of(data) -> str:
-    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+class PromiseVersionQuerySet(models.QuerySet):
+    def intact(self):
+        """Versions whose stored text still hashes to the recorded SHA-256 (checked in SQL).
+
+        Also requires the queryable copy of the content to equal the hashed
+        text, and every signature to carry the version's hash.
+        """
+        from promises.integrity import intact_version_condition
+
+        return self.filter(*intact_version_condition(""))
 
 
-class PromiseVersion(models.Model):
-    """An immutable snapshot of a promise at the moment it was sent for signing."""
+class PromiseVersion(ChainedRecord):
+    """An immutable snapshot of a promise at the moment it was sent for signing.
+
+    ``content`` is the canonical JSON exactly as hashed and signed; ``snapshot``
+    is the same data as ``jsonb`` for queries. The database refuses UPDATE and
+    DELETE (migration ``0004``); pages, API, PDF and ``verify_signatures``
+    check the hash whenever they present a version.
+    """
 
     promise = models.ForeignKey(
         Promise, on_delete=models.PROTECT, related_name="versions", verbose_name=_("löfte")
     )
     number = models.PositiveIntegerField(_("versionsnummer"))
+    content = models.TextField(_("signerad text (kanonisk JSON)"))
     snapshot = models.JSONField(_("innehåll"))
     content_sha256 = models.CharField(_("SHA-256"), max_length=64)
     created_at = models.DateTimeField(_("skapad"), db_default=Now())
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
         verbose_name=_("skapad av"),
     )
+
+    objects = PromiseVersionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("löftesversion")
@@ -356,14 +425,19 @@ class PromiseVersion(models.Model):
                 condition=Q(content_sha256__regex=r"^[0-9a-f]{64}$"),
                 name="promise_version_sha256_hex",
             ),
+            models.UniqueConstraint(
+                fields=["promise", "chain_position"], name="promise_version_chain_position_unique"
+            ),
         ]
 
     def __str__(self):
         return f"{self.promise} – version {self.number}"
 
     def is_intact(self) -> bool:
-        """True when the stored snapshot still hashes to the recorded value."""
-        return sha256_of(self.snapshot) == self.content_sha256
+        """True when the stored text still hashes to the recorded value and matches the data."""
+        from promises.integrity import version_problems
+
+        return not version_problems(self, signatures=[])
 
 
 class SignatureQuerySet(models.QuerySet):
@@ -371,15 +445,13 @@ class SignatureQuerySet(models.QuerySet):
         return self.filter(version=version, content_sha256=version.content_sha256)
 
 
-@pgtrigger.register(
-    pgtrigger.Protect(name="signature_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
-)
-class Signature(models.Model):
+class Signature(ChainedRecord):
     """An append-only record that someone signed one exact version.
 
     Who, in which role and organisation, are copied at signing time so later
-    changes to users or organisations do not rewrite history. A database
-    trigger refuses UPDATE and DELETE.
+    changes to users or organisations do not rewrite history, and an account
+    can be erased while the signature keeps the name. A database trigger
+    refuses UPDATE and DELETE (migration ``0004``).
     """
 
     class Method(models.TextChoices):
@@ -392,9 +464,11 @@ class Signature(models.Model):
         related_name="signatures",
         verbose_name=_("version"),
     )
+    # PROTECT, not SET_NULL: the row can never be updated, so the database
+    # would refuse SET_NULL anyway; PROTECT says why before it gets there.
     requirement = models.ForeignKey(
         SignatoryRequirement,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -402,7 +476,7 @@ class Signature(models.Model):
     )
     signer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="signatures",
@@ -412,7 +486,7 @@ class Signature(models.Model):
     signer_title = models.CharField(_("roll"), max_length=200)
     organisation = models.ForeignKey(
         Organisation,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -458,13 +532,11 @@ class Signature(models.Model):
         return self.signed_at.date()
 
 
-@pgtrigger.register(
-    pgtrigger.Protect(
-        name="promise_transition_append_only", operation=pgtrigger.Update | pgtrigger.Delete
-    ),
-)
 class PromiseTransition(models.Model):
-    """The transition log: who moved the promise from one state to another, and when."""
+    """The transition log: who moved the promise from one state to another, and when.
+
+    Append-only: a database trigger refuses UPDATE and DELETE (migration ``0004``).
+    """
 
     class Kind(models.TextChoices):
         CREATED = "skapat", _("Skapat")
@@ -492,7 +564,7 @@ class PromiseTransition(models.Model):
     to_status = models.CharField(_("till"), max_length=20, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

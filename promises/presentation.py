@@ -62,7 +62,7 @@ def commitment_groups(promise: Promise) -> list[CommitmentGroup]:
                 partner.pk,
             )
         )
-    # The same order and headings as the public page (promises.selectors.group_commitments).
+    # The same order and headings as the public page (promises.published.group_commitments).
     groups.append(CommitmentGroup(Party.JOINT, _("Tillsammans lovar vi att"), Party.JOINT))
     by_key = {group.key: group for group in groups}
     commitments = (

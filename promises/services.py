@@ -6,13 +6,15 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core import publication
 from core.concurrency import save_versioned
 from core.notify import notify
 from core.services import require
-from organizations.models import Membership, Organisation, Partnership
+from organizations.models import Membership, Partnership
+from promises import chain, snapshot
 from promises import permissions as perms
 from promises.models import (
     Commitment,
@@ -20,7 +22,6 @@ from promises.models import (
     PromiseTransition,
     PromiseVersion,
     Signature,
-    sha256_of,
 )
 from promises.search import group_key
 
@@ -146,9 +147,11 @@ def promise_update(
     *, user, promise: Promise, expected_version: int, data: dict, themes=None, areas=None
 ) -> Promise:
     """Save the draft's own fields, refusing a save based on a stale version."""
-    require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
+    # Status from the locked row, not from the object the form was built on.
+    current = _lock(promise)
+    require(perms.can_coordinate_promise(user, current), _("Du får inte ändra löftet."))
     _require_status(
-        promise, Status.DRAFT, message=_("Bara utkast kan ändras. Återta löftet till utkast först.")
+        current, Status.DRAFT, message=_("Bara utkast kan ändras. Återta löftet till utkast först.")
     )
     for name, value in data.items():
         if name in PROMISE_FIELDS:
@@ -167,6 +170,9 @@ def promise_update(
 
 @transaction.atomic
 def commitment_create(*, user, promise: Promise, areas=None, findings=None, **fields) -> Commitment:
+    # The row lock orders this after a concurrent submit-for-signing: the edit is
+    # either in the frozen version or refused, never silently outside it.
+    promise = _lock(promise)
     require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
     _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
     order = (promise.commitments.aggregate(m=Max("order"))["m"] or 0) + 1
@@ -185,7 +191,7 @@ def commitment_create(*, user, promise: Promise, areas=None, findings=None, **fi
 def commitment_update(
     *, user, commitment: Commitment, expected_version: int, data: dict, areas=None, findings=None
 ) -> Commitment:
-    promise = commitment.promise
+    promise = _lock(commitment.promise)
     require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
     _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
     for name, value in data.items():
@@ -205,18 +211,40 @@ def commitment_update(
     return commitment
 
 
+def _is_on_record(commitment: Commitment) -> bool:
+    """Frozen into a version, or referred to by activities or follow-ups."""
+    return (
+        PromiseVersion.objects.filter(
+            promise_id=commitment.promise_id,
+            snapshot__commitments__contains=[{"id": commitment.pk}],
+        ).exists()
+        or commitment.activities.exists()
+        or commitment.assessments.exists()
+    )
+
+
 @transaction.atomic
 def commitment_delete(*, user, commitment: Commitment) -> None:
-    promise = commitment.promise
+    """Remove a commitment from the draft.
+
+    One that was ever frozen into a version, or that activities or follow-ups
+    refer to, is archived instead of deleted: signed versions, published
+    follow-ups, activities and their reports keep pointing at it.
+    """
+    promise = _lock(commitment.promise)
     require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
     _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
-    commitment.delete()
+    if _is_on_record(commitment):
+        commitment.archived_at = timezone.now()
+        commitment.save(update_fields=["archived_at", "updated_at"])
+    else:
+        commitment.delete()
 
 
 @transaction.atomic
 def commitment_move(*, user, commitment: Commitment, direction: str) -> None:
     """Swap the commitment with its neighbour in its group (party, and which kommun or partner)."""
-    promise = commitment.promise
+    promise = _lock(commitment.promise)
     require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
     _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
     # The group on screen: same party and, with several kommuner or partners, the same one.
@@ -242,98 +270,13 @@ def commitment_move(*, user, commitment: Commitment, direction: str) -> None:
 # --- The snapshot that is signed -----------------------------------------------------
 
 
-def _organisation_data(org: Organisation | None) -> dict | None:
-    if org is None:
-        return None
-    return {
-        "id": org.pk,
-        "kind": org.kind,
-        "name": org.display_name,
-        "municipality_code": org.municipality_code,
-    }
-
-
 def promise_snapshot(promise: Promise) -> dict:
-    """Everything the signatories sign, as plain JSON data."""
-    partnership = promise.partnership
-    commitments = (
-        promise.commitments.select_related("municipality", "partner", "theme")
-        .prefetch_related("areas")
-        .order_by("order", "pk")
-    )
-    return {
-        "schema": 1,
-        "promise_id": promise.pk,
-        "title": promise.title,
-        "valid_from": promise.valid_from_date.isoformat(),
-        "valid_to": promise.valid_to_date.isoformat(),
-        "extended_to": promise.extended_to_date.isoformat() if promise.extended_to_date else None,
-        "introduction": promise.introduction,
-        "effect_goal": {
-            "text": promise.effect_goal,
-            "indicator": promise.effect_indicator,
-            "baseline": promise.effect_baseline,
-            "target": promise.effect_target,
-            "target_year": promise.effect_target_year,
-        },
-        "themes": [t.name for t in promise.themes.order_by("name")],
-        "areas": [a.name for a in promise.areas.order_by("name")],
-        "followup": {
-            "cadence": promise.followup_cadence,
-            "cadence_label": str(promise.get_followup_cadence_display()),
-            "channels": promise.followup_channels,
-        },
-        "decision_reference": promise.decision_reference,
-        "partnership": {
-            "name": partnership.name,
-            "agreement_reference": partnership.agreement_reference,
-            "police_area": _organisation_data(partnership.police_area),
-            "municipalities": [
-                _organisation_data(m) for m in partnership.municipalities.order_by("name")
-            ],
-            "other_partners": [
-                _organisation_data(o) for o in partnership.other_partners.order_by("name")
-            ],
-        },
-        "commitments": [
-            {
-                "id": c.pk,
-                "order": position,
-                "party": c.party,
-                "party_label": c.party_label,
-                "municipality": _organisation_data(c.municipality),
-                "partner": _organisation_data(c.partner),
-                "text": c.text,
-                "theme": c.theme.name if c.theme else None,
-                "areas": [a.name for a in c.areas.all()],
-                "target": (
-                    {
-                        "quantity": c.target_quantity,
-                        "unit": c.target_unit,
-                        "period": c.target_period,
-                        "per_area": c.target_per_area,
-                        "text": c.target_text(),
-                    }
-                    if c.target_quantity is not None
-                    else None
-                ),
-                "condition": c.condition,
-            }
-            for position, c in enumerate(commitments, start=1)
-        ],
-    }
+    """Everything the signatories sign, as plain JSON data (``promises.snapshot``)."""
+    return snapshot.build(promise)
 
 
 def _freeze(promise: Promise, user) -> PromiseVersion:
-    snapshot = promise_snapshot(promise)
-    number = (promise.versions.aggregate(m=Max("number"))["m"] or 0) + 1
-    return PromiseVersion.objects.create(
-        promise=promise,
-        number=number,
-        snapshot=snapshot,
-        content_sha256=sha256_of(snapshot),
-        created_by=user if user and user.is_authenticated else None,
-    )
+    return chain.append_version(promise=promise, snapshot=snapshot.build(promise), user=user)
 
 
 # --- Workflow ------------------------------------------------------------------------
@@ -418,7 +361,7 @@ def promise_sign(*, user, promise: Promise, password: str) -> Signature:
     membership = Membership.objects.filter(
         user=user, organisation=requirement.organisation, role=Membership.Role.SIGNATORY
     ).first()
-    signature = Signature.objects.create(
+    signature = chain.append_signature(
         version=version,
         requirement=requirement,
         signer=user,
@@ -426,7 +369,6 @@ def promise_sign(*, user, promise: Promise, password: str) -> Signature:
         signer_title=(membership.title if membership and membership.title else requirement.title),
         organisation=requirement.organisation,
         organisation_name=requirement.organisation.display_name,
-        content_sha256=version.content_sha256,
         method=Signature.Method.PASSWORD,
     )
     _event(promise, Kind.SIGNED, actor=user, version=version, from_status=promise.status)
@@ -533,7 +475,7 @@ def promise_record_paper_signatures(
     version = _freeze(promise, user)
     for s in signatures:
         requirement = s["requirement"]
-        Signature.objects.create(
+        chain.append_signature(
             version=version,
             requirement=requirement,
             signer=None,
@@ -541,7 +483,6 @@ def promise_record_paper_signatures(
             signer_title=s.get("title") or requirement.title,
             organisation=requirement.organisation,
             organisation_name=requirement.organisation.display_name,
-            content_sha256=version.content_sha256,
             method=Signature.Method.PAPER,
             signed_on_date=s.get("date"),
             place=s.get("place", ""),

@@ -1,49 +1,40 @@
 """The open-data API, ``/api/v1/``: published promises as JSON and CSV, anonymous and read-only.
 
-Everything comes from ``promises.selectors.published_promises`` (the one door
-to what is public) and, for a promise's content, from its *signed* snapshot,
-never the working copy. Every endpoint runs a fixed number of queries whatever
-the number of promises, commitments or signatures.
-
-Activities, progress, follow-ups and lägesbilder belong to other apps; they are
-read through those apps' selectors when they are installed, so this module
-still imports (and serves empty lists) while one of them is missing.
+Everything comes from the published read model (``promises.published`` and
+``public.read``): the live, verified, signed version of each promise, never
+the working copy. Every endpoint runs a fixed number of queries whatever the
+number of promises, commitments or signatures.
 """
 
 import csv
 import io
-from datetime import date
 from typing import Literal
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import (
-    Count,
-    DateField,
-    F,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    QuerySet,
-    Subquery,
-)
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast, Coalesce
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI, Query, Schema
 from ninja.renderers import JSONRenderer
+from ninja.responses import Status
 from pydantic import Field
 
-from activities.selectors import activity_progress, commitment_progress, public_activities
-from followups.models import CommitmentAssessment, FollowUp
-from followups.selectors import followup_public_data, published_followups
-from organizations.models import Organisation, Theme
-from promises.models import Promise, Signature
-from promises.selectors import published_promise, published_promises
+from followups.selectors import followup_public_data, public_followups
+from organizations.models import Organisation
+from promises.chain import GENESIS
+from promises.published import (
+    NotPublished,
+    PromiseFilter,
+    PromiseSummary,
+    Unverifiable,
+    filtered,
+    public_chain,
+    published_content,
+    summaries,
+)
+from promises.snapshot import parse
 from public import schemas
-from situation.selectors import public_data as situation_public_data
+from public.read import PromisePage, promise_page
 
 
 class _Utf8JSONRenderer(JSONRenderer):
@@ -67,8 +58,7 @@ api = NinjaAPI(
     renderer=_Utf8JSONRenderer(),
 )
 
-STATUS_CODES = {Promise.Status.ENDED: "ended"}
-SIGNATURE_METHODS = {Signature.Method.PASSWORD: "password", Signature.Method.PAPER: "paper"}
+SIGNATURE_METHODS = {"losenord": "password", "papper": "paper"}
 CSV_DELIMITER = ";"
 
 
@@ -76,210 +66,198 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def status_code(promise: Promise) -> str:
-    """``ended`` once the promise is avslutat, otherwise ``active`` (gällande).
-
-    A published promise whose amendment is being drafted is still ``active``:
-    the public keeps seeing the signed version.
-    """
-    return STATUS_CODES.get(promise.status, "active")
-
-
 # --- Filters -------------------------------------------------------------------------
 
 
 class PromiseFilters(Schema):
-    municipality: str | None = Field(None, description="Kommunkod, t.ex. 0483.")
-    county: str | None = Field(None, description="Länskod, t.ex. 04.")
-    year: int | None = Field(None, description="Löften som gäller någon gång under året.")
-    status: Literal["active", "ended"] | None = Field(
-        None, description="active = gällande, ended = avslutat."
+    municipality: str | None = Field(
+        None, description="Kommunkod, t.ex. 0483.", pattern=r"^[0-9]{4}$"
+    )
+    county: str | None = Field(None, description="Länskod, t.ex. 04.", pattern=r"^[0-9]{2}$")
+    year: int | None = Field(
+        None, ge=1900, le=2200, description="Löften som gäller någon gång under året."
+    )
+    status: Literal["active", "ended", "upcoming"] | None = Field(
+        None,
+        description=(
+            "active = gällande, ended = avslutat, upcoming = kommande; "
+            "räknas från den signerade perioden och dagens datum."
+        ),
     )
     theme: str | None = Field(
-        None, description="Tema, kortnamn eller namn, t.ex. narkotika eller Narkotika."
+        None,
+        max_length=120,
+        pattern=r"^[^\x00]*$",
+        description="Tema, kortnamn eller namn, t.ex. narkotika eller Narkotika.",
     )
 
-
-def filter_promises(queryset: QuerySet, filters: PromiseFilters) -> QuerySet:
-    """Narrow published promises; dates and themes are those of the signed version."""
-    if filters.municipality:
-        queryset = queryset.filter(
-            pk__in=Promise.objects.filter(
-                partnership__municipalities__municipality_code=filters.municipality
-            ).values("pk")
+    def criteria(self) -> PromiseFilter:
+        return PromiseFilter(
+            municipality=self.municipality,
+            county=self.county,
+            year=self.year,
+            state=self.status,
+            theme=self.theme,
         )
-    if filters.county:
-        queryset = queryset.filter(
-            pk__in=Promise.objects.filter(
-                partnership__municipalities__county__code=filters.county
-            ).values("pk")
-        )
-    if filters.year is not None:
-        # KT() cannot follow a relation, so name the signed snapshot first.
-        queryset = queryset.annotate(signed=F("published_version__snapshot")).annotate(
-            signed_from=Cast(KT("signed__valid_from"), DateField()),
-            signed_to=Coalesce(
-                Cast(KT("signed__extended_to"), DateField()),
-                Cast(KT("signed__valid_to"), DateField()),
-            ),
-        )
-        queryset = queryset.filter(
-            signed_from__lte=date(filters.year, 12, 31), signed_to__gte=date(filters.year, 1, 1)
-        )
-    if filters.status == "ended":
-        queryset = queryset.filter(status=Promise.Status.ENDED)
-    elif filters.status == "active":
-        queryset = queryset.exclude(status=Promise.Status.ENDED)
-    if filters.theme:
-        names = {filters.theme} | set(
-            Theme.objects.filter(Q(slug=filters.theme) | Q(name__iexact=filters.theme)).values_list(
-                "name", flat=True
-            )
-        )
-        matches = Q()
-        for name in names:
-            matches |= Q(published_version__snapshot__themes__contains=[name])
-            matches |= Q(published_version__snapshot__commitments__contains=[{"theme": name}])
-        queryset = queryset.filter(matches)
-    return queryset
 
 
 # --- Serialisation -------------------------------------------------------------------
 
 
-def promise_item(promise: Promise) -> dict:
-    """A list row, from the signed snapshot only (no queries)."""
-    snapshot = promise.published_version.snapshot
-    partnership = snapshot["partnership"]
+def _org(org) -> dict:
     return {
-        "id": promise.pk,
-        "title": snapshot["title"],
+        "id": org.id,
+        "kind": org.kind,
+        "name": org.name,
+        "municipality_code": org.municipality_code,
+    }
+
+
+def promise_item(promise: PromiseSummary) -> dict:
+    """A list row, from the live version's summary (no queries)."""
+    return {
+        "id": promise.id,
+        "title": promise.title,
         "municipalities": [
-            {"code": m["municipality_code"], "name": m["name"]}
-            for m in partnership["municipalities"]
+            {"code": m.municipality_code, "name": m.name} for m in promise.municipalities
         ],
-        "police_area": partnership["police_area"]["name"],
-        "valid_from": snapshot["valid_from"],
-        "valid_to": snapshot["valid_to"],
-        "extended_to": snapshot["extended_to"],
-        "status": status_code(promise),
-        "themes": snapshot["themes"],
-        "url": absolute(promise.get_public_url()),
-        "api_url": absolute(reverse("public:open-data:promise-detail", args=[promise.pk])),
+        "police_area": promise.police_area.name,
+        "valid_from": promise.valid_from,
+        "valid_to": promise.valid_to,
+        "extended_to": promise.extended_to,
+        "status": promise.state(),
+        "themes": list(promise.themes),
+        "url": absolute(promise.url),
+        "api_url": absolute(reverse("public:open-data:promise-detail", args=[promise.id])),
         "published_at": promise.published_at,
     }
 
 
-def _activities_by_commitment(promise: Promise) -> dict[int, list[dict]]:
-    activities = public_activities(promise)
-    progress = activity_progress(activities)
-    result: dict[int, list[dict]] = {}
-    for activity in activities:
-        done = progress.get(activity.pk)
-        result.setdefault(activity.commitment_id, []).append(
-            {
-                "id": activity.pk,
-                "year": activity.plan.year,
-                "title": activity.title,
-                "description": activity.description,
-                # The responsible person is left out on purpose: it may name an employee.
-                "responsible_organisation": (
-                    activity.responsible_organisation.display_name
-                    if activity.responsible_organisation
-                    else None
-                ),
-                "planned_start": activity.planned_start_date,
-                "planned_end": activity.planned_end_date,
-                "target_count": activity.target_count,
-                "target_unit": activity.target_unit,
-                "target_per_area": activity.target_per_area,
-                "areas": [a.name for a in activity.areas.all()],
-                "status": activity.status,
-                "status_label": str(activity.get_status_display()),
-                "is_example": activity.is_example,
-                "progress": done.as_dict() if done else None,
-            }
-        )
-    return result
-
-
-def _situation_summary(promise: Promise) -> dict | None:
-    report = promise.situation_report
-    return situation_public_data(report) if report else None
-
-
-def promise_document(promise: Promise) -> dict:
-    """Everything public about one published promise; content from the signed snapshot."""
-    version = promise.published_version
-    snapshot = version.snapshot
-    progress = commitment_progress(promise)
-    activities = _activities_by_commitment(promise)
-    followups = [followup_public_data(f) for f in published_followups(promise)]
-    commitments = []
-    for item in snapshot["commitments"]:
-        done = progress.get(item["id"])
-        commitments.append(
-            {
-                **item,
-                "progress": done.as_dict() if done else None,
-                "activities": activities.get(item["id"], []),
-            }
-        )
+def _activity(activity, progress) -> dict:
+    done = progress.get(activity.pk)
     return {
-        "id": promise.pk,
-        "version": version.number,
-        "content_sha256": version.content_sha256,
-        "status": status_code(promise),
+        "id": activity.pk,
+        "year": activity.plan.year,
+        "title": activity.title,
+        "description": activity.description,
+        # The responsible person is left out on purpose: it may name an employee.
+        "responsible_organisation": (
+            activity.responsible_organisation.display_name
+            if activity.responsible_organisation
+            else None
+        ),
+        "planned_start": activity.planned_start_date,
+        "planned_end": activity.planned_end_date,
+        "target_count": activity.target_count,
+        "target_unit": activity.target_unit,
+        "target_per_area": activity.target_per_area,
+        "areas": [a.name for a in activity.areas.all()],
+        "status": activity.status,
+        "status_label": str(activity.get_status_display()),
+        "is_example": activity.is_example,
+        "progress": done.as_dict() if done else None,
+    }
+
+
+def _commitment(view, page: PromisePage) -> dict:
+    c = view.commitment
+    return {
+        "id": c.id,
+        "order": c.order,
+        "party": c.party,
+        "party_label": c.party_label,
+        "owners": [_org(o) for o in c.owners],
+        "municipality": _org(c.municipality) if c.municipality else None,
+        "partner": _org(c.partner) if c.partner else None,
+        "text": c.text,
+        "theme": c.theme.name if c.theme else None,
+        "areas": c.area_names,
+        "target": (
+            {
+                "quantity": c.target.quantity,
+                "unit": c.target.unit,
+                "period": c.target.period,
+                "per_area": c.target.per_area,
+                "text": c.target_text,
+            }
+            if c.target
+            else None
+        ),
+        "condition": c.condition,
+        "progress": view.progress.as_dict() if view.progress else None,
+        "activities": [_activity(a, page.activity_progress) for a in view.activities],
+    }
+
+
+def _situation(page: PromisePage) -> dict | None:
+    situation = page.content.situation
+    return situation.model_dump(mode="json") if situation else None
+
+
+def promise_document(page: PromisePage) -> dict:
+    """Everything public about one published promise, as signed."""
+    promise, content = page.promise, page.content
+    partnership = content.partnership
+    return {
+        "id": promise.id,
+        "version": promise.version_number,
+        "content_sha256": promise.content_sha256,
+        "chain_sha256": promise.chain_sha256,
+        "status": promise.state(),
         "published_at": promise.published_at,
-        "url": absolute(promise.get_public_url()),
-        "pdf_url": absolute(reverse("public:promise-pdf", args=[promise.pk])),
-        "title": snapshot["title"],
-        "valid_from": snapshot["valid_from"],
-        "valid_to": snapshot["valid_to"],
-        "extended_to": snapshot["extended_to"],
-        "introduction": snapshot["introduction"],
-        "effect_goal": snapshot["effect_goal"],
-        "themes": snapshot["themes"],
-        "areas": snapshot["areas"],
-        "followup_plan": snapshot["followup"],
-        "decision_reference": snapshot["decision_reference"],
-        "partnership": snapshot["partnership"],
-        "commitments": commitments,
+        "url": absolute(promise.url),
+        "pdf_url": absolute(promise.pdf_url),
+        "chain_url": absolute(reverse("public:open-data:promise-chain", args=[promise.id])),
+        "title": content.title,
+        "valid_from": content.valid_from,
+        "valid_to": content.valid_to,
+        "extended_to": content.extended_to,
+        "introduction": content.introduction,
+        "effect_goal": content.effect_goal.model_dump(),
+        "themes": content.theme_names,
+        "areas": content.area_names,
+        "followup_plan": {
+            "cadence": content.followup.cadence,
+            "cadence_label": content.followup.cadence_label,
+            "channels": content.followup.channels,
+        },
+        "decision_reference": content.decision_reference,
+        "partnership": {
+            "name": partnership.name,
+            "agreement_reference": partnership.agreement_reference,
+            "police_area": _org(partnership.police_area),
+            "municipalities": [_org(m) for m in partnership.municipalities],
+            "other_partners": [_org(o) for o in partnership.other_partners],
+        },
+        "predecessor_id": promise.predecessor.id if promise.predecessor else None,
+        "successor_ids": [s.id for s in promise.successors],
+        "commitments": [
+            _commitment(view, page) for group in page.groups for view in group.commitments
+        ],
         "signatures": [
             {
-                "name": s.signer_name,
-                "title": s.signer_title,
-                "organisation": s.organisation_name,
+                "name": s.name,
+                "title": s.title,
+                "organisation": s.organisation,
                 "method": SIGNATURE_METHODS[s.method],
                 "date": s.display_date,
-                "signed_at": s.signed_at if s.method == Signature.Method.PASSWORD else None,
+                "signed_at": None if s.is_paper else s.signed_at,
                 "place": s.place,
             }
-            for s in version.signatures.all()
+            for s in promise.signatures
         ],
-        "followups": followups,
-        "situation_summary": _situation_summary(promise),
+        "followups": [followup_public_data(f) for f in page.followups],
+        "situation_summary": _situation(page),
     }
 
 
-def municipalities_with_counts() -> QuerySet:
-    """All kommuner with their number of published promises: one query."""
-    published_count = (
-        Promise.objects.published()
-        .filter(partnership__municipalities=OuterRef("pk"))
-        .order_by()
-        .values("partnership__municipalities")
-        .annotate(total=Count("pk", distinct=True))
-        .values("total")
-    )
-    return (
-        Organisation.objects.municipalities()
-        .select_related("county")
-        .annotate(
-            published_promises=Coalesce(Subquery(published_count, output_field=IntegerField()), 0)
-        )
-        .order_by("municipality_code")
-    )
+def published_counts() -> dict[str, int]:
+    """Published promises (gällande, kommande and avslutade) per signed kommunkod: one query."""
+    counts: dict[str, int] = {}
+    for promise in summaries():
+        for code in promise.municipality_codes:
+            counts[code] = counts.get(code, 0) + 1
+    return counts
 
 
 # --- CSV -----------------------------------------------------------------------------
@@ -297,7 +275,7 @@ def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
     return response
 
 
-def _promise_columns(promise: Promise) -> list:
+def _promise_columns(promise: PromiseSummary) -> list:
     item = promise_item(promise)
     return [
         item["id"],
@@ -339,6 +317,23 @@ CSV_RESPONSE = {
 }
 
 
+class Message(Schema):
+    detail: str
+
+
+UNVERIFIABLE = (
+    "Den publicerade versionen stämmer inte med den kontrollsumma som parterna signerade "
+    "och lämnas därför inte ut som signerad."
+)
+
+
+def _page(promise_id: int) -> PromisePage:
+    try:
+        return promise_page(promise_id)
+    except NotPublished:
+        raise Http404 from None
+
+
 @api.get(
     "/promises",
     response=list[schemas.PromiseListItem],
@@ -346,23 +341,83 @@ CSV_RESPONSE = {
     summary="Publicerade medborgarlöften",
 )
 def promise_list(request: HttpRequest, filters: Query[PromiseFilters]):
-    """Published promises, newest period first, optionally filtered."""
-    return [promise_item(p) for p in filter_promises(published_promises(), filters)]
+    """Published promises, newest signed period first, optionally filtered."""
+    return [promise_item(p) for p in summaries(filters.criteria())]
 
 
 @api.get(
     "/promises/{promise_id}",
-    response=schemas.PromiseDetail,
+    response={200: schemas.PromiseDetail, 404: Message, 409: Message},
     url_name="promise-detail",
     summary="Ett medborgarlöfte med allt som är publicerat",
 )
 def promise_detail(request: HttpRequest, promise_id: int):
-    """One published promise as signed, with progress, follow-ups and signatures; else 404."""
+    """One published promise as signed, with progress, follow-ups and signatures.
+
+    404 when it is not published; 409 when its live version no longer matches
+    the hash that was signed (it is then never presented as signed).
+    """
     try:
-        promise = published_promise(promise_id)
-    except Promise.DoesNotExist:
-        raise Http404 from None
-    return promise_document(promise)
+        return Status(200, promise_document(_page(promise_id)))
+    except Unverifiable:
+        return Status(409, {"detail": UNVERIFIABLE})
+
+
+@api.get(
+    "/promises/{promise_id}/kedja",
+    response={200: schemas.Chain, 404: Message},
+    url_name="promise-chain",
+    summary="Löftets hashkedja: versioner och underskrifter",
+)
+def promise_chain(request: HttpRequest, promise_id: int):
+    """Every version and signature of a published promise, in order, with its chain link.
+
+    Records of versions that were published carry their content (what was
+    hashed); versions that never were published show only their hashes, so
+    nothing unsigned is revealed while the chain can still be recomputed.
+    """
+    records = public_chain(promise_id)
+    if records is None:
+        raise Http404
+    return {
+        "promise_id": promise_id,
+        "genesis": GENESIS,
+        "records": [
+            {
+                **vars(r),
+                "content_url": (
+                    absolute(
+                        reverse("public:open-data:promise-version", args=[promise_id, r.version])
+                    )
+                    if r.published and r.kind == "version"
+                    else None
+                ),
+            }
+            for r in records
+        ],
+    }
+
+
+@api.get(
+    "/promises/{promise_id}/versioner/{number}",
+    url_name="promise-version",
+    summary="Exakt den text som signerades",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Den kanoniska JSON som hashades och signerades, byte för byte.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            },
+            404: {"description": "Versionen finns inte eller har aldrig publicerats."},
+        }
+    },
+)
+def promise_version(request: HttpRequest, promise_id: int, number: int) -> HttpResponse:
+    """The canonical JSON of a version that was published: SHA-256 of the body = content_sha256."""
+    content = published_content(promise_id, number)
+    if content is None:
+        raise Http404
+    return HttpResponse(content.encode("utf-8"), content_type="application/json")
 
 
 @api.get(
@@ -373,16 +428,19 @@ def promise_detail(request: HttpRequest, promise_id: int):
 )
 def municipality_list(request: HttpRequest):
     """All 290 kommuner with kommunkod, län and the number of published promises."""
+    counts = published_counts()
     return [
         {
             "code": m.municipality_code,
             "name": m.display_name,
             "slug": m.slug,
             "county": {"code": m.county.code, "name": m.county.name},
-            "published_promises": m.published_promises,
+            "published_promises": counts.get(m.municipality_code, 0),
             "url": absolute(reverse("public:municipality-detail", args=[m.slug])),
         }
-        for m in municipalities_with_counts()
+        for m in Organisation.objects.municipalities()
+        .select_related("county")
+        .order_by("municipality_code")
     ]
 
 
@@ -394,27 +452,34 @@ def municipality_list(request: HttpRequest):
 )
 def commitments_csv(request: HttpRequest, filters: Query[PromiseFilters]) -> HttpResponse:
     """One row per commitment of every published promise, as signed."""
+    listed = summaries(filters.criteria())
+    contents = {
+        row["pk"]: parse(row["published_version__snapshot"])
+        for row in filtered(PromiseFilter(ids=tuple(p.id for p in listed))).values(
+            "pk", "published_version__snapshot"
+        )
+    }
     rows = []
-    for promise in filter_promises(published_promises(), filters):
+    for promise in listed:
         columns = _promise_columns(promise)
-        for c in promise.published_version.snapshot["commitments"]:
-            target = c["target"] or {}
+        for c in contents[promise.id].commitments:
+            target = c.target
             rows.append(
                 [
                     *columns,
-                    c["id"],
-                    c["order"],
-                    c["party"],
-                    c["party_label"],
-                    c["text"],
-                    _csv_text(c["theme"]),
-                    ", ".join(c["areas"]),
-                    _csv_text(target.get("quantity")),
-                    target.get("unit", ""),
-                    target.get("period", ""),
-                    "ja" if target.get("per_area") else ("nej" if target else ""),
-                    target.get("text", ""),
-                    c["condition"],
+                    c.id,
+                    c.order,
+                    c.party,
+                    c.party_label,
+                    c.text,
+                    c.theme.name if c.theme else "",
+                    ", ".join(c.area_names),
+                    _csv_text(target.quantity if target else None),
+                    target.unit if target else "",
+                    target.period if target else "",
+                    ("ja" if target.per_area else "nej") if target else "",
+                    c.target_text,
+                    c.condition,
                 ]
             )
     header = [
@@ -436,18 +501,6 @@ def commitments_csv(request: HttpRequest, filters: Query[PromiseFilters]) -> Htt
     return csv_response("attaganden.csv", header, rows)
 
 
-def _published_followups_of(promises: QuerySet) -> list:
-    """Published follow-ups of the given promises with their assessments: two queries."""
-    return list(
-        FollowUp.objects.published()
-        .filter(promise__in=promises.values("pk"))
-        .prefetch_related(
-            Prefetch("assessments", queryset=CommitmentAssessment.objects.order_by("order", "pk"))
-        )
-        .order_by("promise_id", "period_start_date", "pk")
-    )
-
-
 @api.get(
     "/followups.csv",
     url_name="followup-csv",
@@ -456,11 +509,17 @@ def _published_followups_of(promises: QuerySet) -> list:
 )
 def followups_csv(request: HttpRequest, filters: Query[PromiseFilters]) -> HttpResponse:
     """One row per assessed commitment in every published follow-up."""
-    promises = {p.pk: p for p in filter_promises(published_promises(), filters)}
+    promises = {p.id: p for p in summaries(filters.criteria())}
+    followups = (
+        public_followups()
+        .filter(promise_id__in=list(promises))
+        .prefetch_related("assessments")
+        .order_by("promise_id", "period_start_date", "pk")
+    )
     rows = []
-    for followup in _published_followups_of(Promise.objects.filter(pk__in=list(promises))):
+    for followup in followups:
         columns = _promise_columns(promises[followup.promise_id])
-        for a in followup.assessments.all():
+        for a in sorted(followup.assessments.all(), key=lambda a: (a.order, a.pk)):
             rows.append(
                 [
                     *columns,

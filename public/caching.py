@@ -1,9 +1,12 @@
 """Caching of anonymous public pages.
 
 A cached page is keyed by the publication generation (``core.publication``),
-so publishing anything makes every cached page stale at once. Browsers and
-proxies get ``Cache-Control: public`` with an ETag and must revalidate, which
-turns repeat visits into cheap 304s without ever showing stale content.
+so publishing anything makes every cached page stale at once; by the active
+language, so an English visitor never leaves English for a Swedish one; and by
+today's date, because "gällande" and "avslutat" follow from the signed period
+and the date. Browsers and proxies get ``Cache-Control: public`` with an ETag
+and must revalidate, which turns repeat visits into cheap 304s without ever
+showing stale content.
 """
 
 import hashlib
@@ -11,6 +14,7 @@ from functools import wraps
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 
 from core.publication import generation
@@ -29,7 +33,8 @@ def public_page(view):
             patch_cache_control(response, private=True, no_cache=True)
             return response
         path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"public-page:{generation()}:{path_hash}"
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        key = f"public-page:{generation()}:{language}:{timezone.localdate()}:{path_hash}"
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)

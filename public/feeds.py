@@ -1,8 +1,9 @@
 """Atom feeds: newly published promises and follow-ups, nationally and per kommun.
 
-Entries are built from the signed snapshot (titles, periods) like every other
-public read. Links and ids are absolute ``settings.SITE_URL`` addresses so a
-feed reads the same whichever host name served it.
+Entries are built from the published read model (titles, periods and parties
+as signed) like every other public read. Links and ids are absolute
+``settings.SITE_URL`` addresses so a feed reads the same whichever host name
+served it.
 """
 
 from dataclasses import dataclass, field
@@ -11,15 +12,15 @@ from datetime import datetime
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.syndication.views import Feed
+from django.db.models import F
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from followups.models import FollowUp
+from followups.selectors import public_followups
 from organizations.models import Organisation
-from promises.models import Promise
-from promises.selectors import published_promises
+from promises.published import PromiseFilter, PromiseSummary, filtered, summaries
 
 FEED_LENGTH = 50
 
@@ -38,40 +39,30 @@ def absolute(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
-def _parties(snapshot: dict) -> str:
-    partnership = snapshot["partnership"]
-    names = [m["name"] for m in partnership["municipalities"]]
-    names += [o["name"] for o in partnership["other_partners"]]
-    return " och ".join([partnership["police_area"]["name"], ", ".join(names)])
-
-
-def promise_entry(promise: Promise) -> Entry:
-    snapshot = promise.published_version.snapshot
-    end = snapshot["extended_to"] or snapshot["valid_to"]
-    count = len(snapshot["commitments"])
-    url = absolute(promise.get_public_url())
+def promise_entry(promise: PromiseSummary) -> Entry:
+    count = promise.commitment_count
+    url = absolute(promise.url)
     return Entry(
-        title=f"Nytt medborgarlöfte: {snapshot['title']}",
+        title=f"Nytt medborgarlöfte: {promise.title}",
         summary=(
-            f"{_parties(snapshot)} har undertecknat ett medborgarlöfte som gäller "
-            f"{snapshot['valid_from']} – {end} med {count} "
+            f"{' och '.join(promise.party_names)} har undertecknat ett medborgarlöfte som gäller "
+            f"{promise.valid_from.isoformat()} – {promise.end_date.isoformat()} med {count} "
             f"{'åtagande' if count == 1 else 'åtaganden'}."
         ),
         link=url,
         # One entry per promise: a newly signed version updates it rather than adding one.
         guid=url,
         published=promise.published_at,
-        categories=list(snapshot["themes"]),
+        categories=list(promise.themes),
     )
 
 
-def followup_entry(followup, promise: Promise) -> Entry:
-    snapshot = promise.published_version.snapshot
-    url = absolute(f"{promise.get_public_url()}#uppfoljning-{followup.pk}")
+def followup_entry(followup, promise: PromiseSummary) -> Entry:
+    url = absolute(f"{promise.url}#uppfoljning-{followup.pk}")
     return Entry(
-        title=f"Uppföljning {followup.title}: {snapshot['title']}",
+        title=f"Uppföljning {followup.title}: {promise.title}",
         summary=(
-            f"Uppföljningen av medborgarlöftet ”{snapshot['title']}” för perioden "
+            f"Uppföljningen av medborgarlöftet ”{promise.title}” för perioden "
             f"{followup.period_start_date.isoformat()} – {followup.period_end_date.isoformat()} "
             "är publicerad."
         ),
@@ -81,16 +72,25 @@ def followup_entry(followup, promise: Promise) -> Entry:
     )
 
 
-def latest_entries(promises, followups) -> list[Entry]:
-    """Promises and follow-ups, newest first, at most ``FEED_LENGTH``."""
-    entries = [promise_entry(p) for p in promises if p.published_at]
-    entries += [followup_entry(f, f.promise) for f in followups if f.published_at]
+NEWEST = (F("published_at").desc(nulls_last=True), "-pk")
+
+
+def latest_entries(criteria: PromiseFilter | None = None) -> list[Entry]:
+    """Promises and follow-ups, newest first, at most ``FEED_LENGTH``. Three queries."""
+    latest = summaries(criteria, order=NEWEST, limit=FEED_LENGTH)
+    entries = [promise_entry(p) for p in latest if p.published_at]
+    followups = list(
+        public_followups()
+        .filter(promise__in=filtered(criteria).values("pk"))
+        .order_by(*NEWEST)[:FEED_LENGTH]
+    )
+    promises = {p.id: p for p in latest}
+    missing = tuple({f.promise_id for f in followups} - set(promises))
+    if missing:
+        promises.update({p.id: p for p in summaries(PromiseFilter(ids=missing))})
+    entries += [followup_entry(f, promises[f.promise_id]) for f in followups if f.published_at]
     entries.sort(key=lambda e: e.published, reverse=True)
     return entries[:FEED_LENGTH]
-
-
-def _published_followups():
-    return FollowUp.objects.published().select_related("promise__published_version")
 
 
 class PromiseFeed(Feed):
@@ -109,9 +109,7 @@ class PromiseFeed(Feed):
         return absolute(reverse("public:feed"))
 
     def items(self) -> list[Entry]:
-        promises = published_promises().order_by("-published_at", "-pk")[:FEED_LENGTH]
-        followups = _published_followups().order_by("-published_at", "-pk")[:FEED_LENGTH]
-        return latest_entries(promises, followups)
+        return latest_entries()
 
     def item_title(self, item: Entry) -> str:
         return item.title
@@ -154,19 +152,7 @@ class MunicipalityFeed(PromiseFeed):
         return absolute(reverse("public:municipality-feed", args=[obj.slug]))
 
     def items(self, obj: Organisation) -> list[Entry]:
-        promises = (
-            published_promises()
-            .filter(partnership__municipalities=obj)
-            .order_by("-published_at", "-pk")[:FEED_LENGTH]
-        )
-        followups = (
-            _published_followups()
-            .filter(
-                promise__in=Promise.objects.filter(partnership__municipalities=obj).values("pk")
-            )
-            .order_by("-published_at", "-pk")[:FEED_LENGTH]
-        )
-        return latest_entries(promises, followups)
+        return latest_entries(PromiseFilter(municipality=obj.municipality_code))
 
 
 promise_feed = login_not_required(PromiseFeed())

@@ -1,15 +1,15 @@
 """The signed version of a published promise as a PDF/UA-1 document (WeasyPrint).
 
-The PDF is rendered from the same signed snapshot as the public page. WeasyPrint
-only ever reads local static files (the stylesheet); any other address is
-refused, so rendering never touches the network. Fonts are the system's
-(DejaVu). Rendering takes a second, so the bytes are cached per public
-generation (bumped whenever something is published or ended).
+The PDF is rendered from the same published read model as the public page
+(``promises.published``): the live version, verified against its hash.
+WeasyPrint only ever reads local static files (the stylesheet); any other
+address is refused, so rendering never touches the network. Fonts are the
+system's (DejaVu). Rendering takes a second, so the bytes are cached per
+public generation, signed hash, state (gällande/avslutat) and language.
 """
 
 import functools
 import logging
-from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,11 +20,11 @@ from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
+from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from core import publication
-from promises.models import Promise
-from promises.selectors import group_commitments, published_promise
+from promises.published import NotPublished, PublishedPromise, Unverifiable, published_promise
 
 # WeasyPrint reports every rendering step at INFO; keep that out of the logs unless
 # LOGGING in settings asks for it explicitly.
@@ -69,37 +69,22 @@ def _fetcher_class():
     return StaticFilesOnly
 
 
-def _parse(value: str | None) -> date | None:
-    return date.fromisoformat(value) if value else None
-
-
-def promise_pdf_html(promise: Promise) -> str:
+def promise_pdf_html(promise: PublishedPromise) -> str:
     """The HTML WeasyPrint lays out: the published (signed) version only."""
-    version = promise.published_version
-    snapshot = version.snapshot
-    partnership = snapshot["partnership"]
     return render_to_string(
         "public/pdf/promise.html",
         {
             "promise": promise,
-            "version": version,
-            "snapshot": snapshot,
-            "groups": group_commitments(snapshot),
-            "signatures": version.signatures.all(),
-            "parties": [
-                partnership["police_area"]["name"],
-                *(m["name"] for m in partnership["municipalities"]),
-                *(o["name"] for o in partnership["other_partners"]),
-            ],
-            "valid_from": _parse(snapshot["valid_from"]),
-            "valid_to": _parse(snapshot["valid_to"]),
-            "extended_to": _parse(snapshot["extended_to"]),
-            "public_url": f"{settings.SITE_URL}{promise.get_public_url()}",
+            "content": promise.content,
+            "groups": promise.groups(),
+            "parties": promise.party_names,
+            "public_url": f"{settings.SITE_URL}{promise.url}",
+            "LANGUAGE_CODE": translation.get_language(),
         },
     )
 
 
-def render_promise_pdf(promise: Promise) -> bytes:
+def render_promise_pdf(promise: PublishedPromise) -> bytes:
     """The PDF/UA-1 bytes of the promise's published (signed) version."""
     from weasyprint import HTML
 
@@ -108,22 +93,37 @@ def render_promise_pdf(promise: Promise) -> bytes:
     return document.write_pdf(pdf_variant=PDF_VARIANT)
 
 
-def pdf_filename(promise: Promise) -> str:
-    return f"medborgarlofte-{promise.pk}-v{promise.published_version.number}.pdf"
+def pdf_filename(promise: PublishedPromise) -> str:
+    return f"medborgarlofte-{promise.id}-v{promise.version_number}.pdf"
 
 
 @require_GET
 @login_not_required
 def promise_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    """The signed version of a published promise as a PDF; 404 unless published."""
+    """The signed version of a published promise as a PDF; 404 unless published.
+
+    409 with a short notice when the live version no longer matches its hash.
+    """
     try:
         promise = published_promise(pk)
-    except Promise.DoesNotExist:
+    except NotPublished:
         raise Http404 from None
-    version = promise.published_version
-    key = (
-        f"public:pdf:{publication.generation()}:{promise.pk}:{version.content_sha256}"
-        f":{promise.status}"
+    except Unverifiable:
+        return HttpResponse(
+            "Den publicerade versionen stämmer inte med den kontrollsumma som parterna "
+            "signerade och lämnas därför inte ut som PDF.",
+            status=409,
+            content_type="text/plain; charset=utf-8",
+        )
+    key = ":".join(
+        [
+            "public:pdf",
+            str(publication.generation()),
+            str(promise.id),
+            promise.content_sha256,
+            promise.state(),
+            translation.get_language() or "sv",
+        ]
     )
     content = cache.get(key)
     if content is None:

@@ -13,7 +13,7 @@ from typing import Any, Literal
 from ninja import Schema
 from pydantic import Field
 
-Status = Literal["active", "ended"]
+Status = Literal["active", "ended", "upcoming"]
 PartyCode = Literal["police", "municipality", "joint", "other"]
 
 
@@ -37,7 +37,10 @@ class PromiseListItem(Schema):
     valid_from: dt.date
     valid_to: dt.date
     extended_to: dt.date | None = None
-    status: Status = Field(description="active = gällande, ended = avslutat.")
+    status: Status = Field(
+        description="active = gällande, ended = avslutat, upcoming = kommande (från den "
+        "signerade perioden och dagens datum)."
+    )
     themes: list[str]
     url: str = Field(description="Löftets sida på webbplatsen.")
     api_url: str
@@ -92,6 +95,9 @@ class CommitmentOut(Schema):
     order: int
     party: PartyCode
     party_label: str
+    owners: list[OrganisationRef] = Field(
+        description="Parterna som lovar: polisen, en eller flera kommuner, andra parter."
+    )
     municipality: OrganisationRef | None = None
     partner: OrganisationRef | None = None
     text: str
@@ -141,10 +147,12 @@ class PromiseDetail(Schema):
     id: int
     version: int = Field(description="Numret på den signerade versionen.")
     content_sha256: str = Field(description="SHA-256 av den signerade versionens innehåll.")
+    chain_sha256: str = Field(description="Den signerade versionens länk i löftets hashkedja.")
     status: Status
     published_at: dt.datetime | None = None
     url: str
     pdf_url: str
+    chain_url: str = Field(description="Löftets hashkedja: versioner och underskrifter.")
     title: str
     valid_from: dt.date
     valid_to: dt.date
@@ -156,6 +164,12 @@ class PromiseDetail(Schema):
     followup_plan: FollowUpPlan
     decision_reference: str
     partnership: PartnershipOut
+    predecessor_id: int | None = Field(
+        None, description="Det publicerade löfte som det signerade löftet bygger vidare på."
+    )
+    successor_ids: list[int] = Field(
+        description="Publicerade löften som har signerats som efterföljare till det här."
+    )
     commitments: list[CommitmentOut]
     signatures: list[SignatureOut]
     followups: list[dict[str, Any]] = Field(
@@ -180,3 +194,25 @@ class MunicipalityOut(Schema):
         description="Antal publicerade löften (gällande och avslutade)."
     )
     url: str
+
+
+class ChainRecord(Schema):
+    position: int = Field(description="Platsen i kedjan, från 1.")
+    kind: Literal["version", "signature"]
+    version: int = Field(description="Versionen som posten gäller.")
+    published: bool = Field(description="Versionen har publicerats; då är posten öppen.")
+    record: dict[str, Any] | None = Field(
+        description="Postens innehåll, det som hashas (bara för publicerade versioner)."
+    )
+    record_sha256: str = Field(description="SHA-256 av postens kanoniska JSON.")
+    previous_sha256: str = Field(description="Föregående posts länk (64 nollor först).")
+    chain_sha256: str = Field(description="SHA-256 av previous_sha256 följt av record_sha256.")
+    content_url: str | None = Field(
+        description="Den signerade texten, byte för byte, för publicerade versioner."
+    )
+
+
+class Chain(Schema):
+    promise_id: int
+    genesis: str
+    records: list[ChainRecord]

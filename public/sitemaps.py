@@ -2,7 +2,7 @@ from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
 from organizations.models import Organisation
-from promises.models import Promise
+from promises.published import summaries
 
 
 class StaticSitemap(Sitemap):
@@ -21,10 +21,10 @@ class PromiseSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Promise.objects.published().order_by("pk")
+        return summaries(order=("pk",))
 
     def location(self, item):
-        return item.get_public_url()
+        return item.url
 
     def lastmod(self, item):
         return item.published_at

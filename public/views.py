@@ -2,63 +2,76 @@
 
 Every view here is ``login_not_required``, GET only and cached through
 ``public_page``; nothing here touches the session or messages, so anonymous
-visitors get no cookie.
+visitors get no cookie. Promises are read through the published read model
+(``promises.published`` and ``public.read``), never through the working copy.
 """
 
+import logging
 from collections import Counter
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from activities.selectors import commitment_progress, public_activities
 from core import search
-from followups.selectors import (
-    latest_published_followups,
-    published_followups,
-    published_followups_for_municipality,
-)
+from followups.selectors import latest_published_followups, published_followups_for_municipality
 from organizations.models import County, Organisation, Theme
-from promises.models import Commitment, Promise
-from promises.selectors import group_commitments, published_promise, published_promises
+from promises.published import (
+    NotPublished,
+    PromiseFilter,
+    PublicState,
+    Unverifiable,
+    party_choices,
+    summaries,
+)
 from public.caching import public_page
-from situation.selectors import public_summary
+from public.read import promise_page
 
-ACTIVE = Promise.Status.PUBLISHED
+logger = logging.getLogger(__name__)
+
+NEWEST_FIRST = (F("published_at").desc(nulls_last=True), "-pk")
 
 
 def _public(view):
     return require_GET(login_not_required(public_page(view)))
 
 
+def counts_by_municipality(promises) -> dict[str, Counter]:
+    """``{kommunkod: Counter(state)}`` over the signed parties of ``promises``."""
+    counts: dict[str, Counter] = {}
+    for promise in promises:
+        state = promise.state()
+        for code in promise.municipality_codes:
+            counts.setdefault(code, Counter())[state] += 1
+    return counts
+
+
 @_public
 def home(request: HttpRequest) -> HttpResponse:
     """Start page: what medborgarlöften are, search, kommuner with active promises, figures."""
-    promises = list(published_promises())
-    active = [p for p in promises if p.status == ACTIVE]
-    municipalities = sorted(
-        {m for p in active for m in p.partnership.municipalities.all()},
-        key=lambda m: m.name,
+    promises = summaries()
+    active = [p for p in promises if p.state() == PublicState.ACTIVE]
+    active_codes = {code for p in active for code in p.municipality_codes}
+    municipalities = Organisation.objects.municipalities().filter(
+        municipality_code__in=active_codes
     )
-    theme_counts = Counter(t for p in promises for t in p.published_version.snapshot["themes"])
+    theme_counts = Counter(t for p in promises for t in p.themes)
     return render(
         request,
         "public/home.html",
         {
-            "latest": promises[:5],
-            "active_municipalities": municipalities,
+            "latest": summaries(order=NEWEST_FIRST, limit=5),
+            "active_municipalities": municipalities.order_by("name"),
             "figures": {
-                "municipalities_with_active": len(municipalities),
+                "municipalities_with_active": len(active_codes),
                 "published": len(promises),
                 "active": len(active),
-                "commitments": sum(
-                    len(p.published_version.snapshot["commitments"]) for p in promises
-                ),
+                "commitments": sum(p.commitment_count for p in promises),
             },
             "top_themes": theme_counts.most_common(5),
             "latest_followups": latest_published_followups(limit=5),
@@ -68,86 +81,56 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @_public
 def municipality_list(request: HttpRequest) -> HttpResponse:
-    """All 290 kommuner grouped by län, each with the state of its promises."""
-    municipalities = (
-        Organisation.objects.municipalities()
-        .select_related("county")
-        .annotate(
-            active_count=Count(
-                "municipal_partnerships__promises",
-                filter=Q(municipal_partnerships__promises__status=ACTIVE),
-                distinct=True,
-            ),
-            published_count=Count(
-                "municipal_partnerships__promises",
-                filter=Q(municipal_partnerships__promises__published_version__isnull=False),
-                distinct=True,
-            ),
-        )
-        .order_by("county__code", "name")
-    )
+    """All 290 kommuner grouped by län, each with the state of its signed promises."""
+    counts = counts_by_municipality(summaries())
+    municipalities = Organisation.objects.municipalities().select_related("county")
     counties: dict[County, list] = {}
-    for municipality in municipalities:
+    for municipality in municipalities.order_by("county__code", "name"):
+        found = counts.get(municipality.municipality_code, Counter())
+        municipality.active_count = found[PublicState.ACTIVE]
+        municipality.published_count = sum(found.values())
         counties.setdefault(municipality.county, []).append(municipality)
     return render(request, "public/municipality_list.html", {"counties": counties})
 
 
 @_public
 def municipality_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    """A kommun's page: current and earlier promises, follow-ups, feed link."""
+    """A kommun's page: current (and coming) and earlier promises, follow-ups, feed link."""
     municipality = get_object_or_404(
         Organisation.objects.municipalities().select_related("county__police_region"), slug=slug
     )
-    promises = list(published_promises().filter(partnership__municipalities=municipality))
+    code = municipality.municipality_code
+    promises = summaries(PromiseFilter(municipality=code))
     return render(
         request,
         "public/municipality_detail.html",
         {
             "municipality": municipality,
-            "current": [p for p in promises if p.status == ACTIVE],
-            "earlier": [p for p in promises if p.status != ACTIVE],
-            "followups": published_followups_for_municipality(municipality),
+            "current": [p for p in promises if p.state() != PublicState.ENDED],
+            "earlier": [p for p in promises if p.state() == PublicState.ENDED],
+            "followups": published_followups_for_municipality(code),
         },
     )
 
 
 @_public
 def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """A published promise as it was signed, with its lägesbild, progress and follow-ups."""
+    """A published promise as it was signed, with its lägesbild, progress and follow-ups.
+
+    A live version that no longer matches its hash is never shown as signed:
+    the page says so instead (409), with nothing of its content.
+    """
     try:
-        promise = published_promise(pk)
-    except Promise.DoesNotExist:
+        page = promise_page(pk)
+    except NotPublished:
         raise Http404 from None
-    version = promise.published_version
-    snapshot = version.snapshot
-    groups = group_commitments(snapshot)
-    progress = commitment_progress(promise)
-    activities: dict[int, list] = {}
-    for activity in public_activities(promise):
-        activities.setdefault(activity.commitment_id, []).append(activity)
-    for group in groups:
-        for item in group.commitments:
-            item["progress"] = progress.get(item["id"])
-            item["activities"] = activities.get(item["id"], [])
-    report = promise.situation_report
+    except Unverifiable as error:
+        logger.error("Publicerad version visas inte: %s", error)
+        return render(request, "public/promise_unverifiable.html", {"pk": pk}, status=409)
     return render(
         request,
         "public/promise_detail.html",
-        {
-            "promise": promise,
-            "version": version,
-            "snapshot": snapshot,
-            "groups": groups,
-            "signatures": version.signatures.all(),
-            "situation": public_summary(report) if report else None,
-            "followups": published_followups(promise),
-            "predecessor": (
-                promise.predecessor
-                if promise.predecessor and promise.predecessor.published_version_id
-                else None
-            ),
-            "successors": [s for s in promise.successors.all() if s.published_version_id],
-        },
+        {"page": page, "promise": page.promise, "content": page.content},
     )
 
 
@@ -179,7 +162,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
             "counties": County.objects.order_by("code"),
             "municipalities": Organisation.objects.municipalities().order_by("name"),
             "themes": Theme.objects.filter(partnership__isnull=True).order_by("name"),
-            "parties": Commitment.Party.choices,
+            "parties": party_choices(),
             "years": range(2016, 2031),
         },
     )

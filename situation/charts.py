@@ -355,8 +355,28 @@ def period_key(period: str):
     return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in period.split()]
 
 
+@dataclass(frozen=True)
+class ChartValue:
+    """One number of an indicator, whatever it was read from (a row or a frozen record)."""
+
+    period: str
+    breakdown: str
+    group: str
+    label: str
+    value: Decimal
+
+
 def indicator_charts(indicator, *, id_prefix: str = "indikator") -> IndicatorCharts:
-    """Table and charts for ``indicator``, from its (prefetched) ``values``.
+    """Table and charts for an ``Indicator`` row, from its (prefetched) ``values``."""
+    values = [
+        ChartValue(v.period, v.breakdown, v.group, v.group_label, v.value)
+        for v in sorted(indicator.values.all(), key=lambda v: v.pk)
+    ]
+    return charts_for(indicator, values, id_prefix=id_prefix)
+
+
+def charts_for(indicator, values: Sequence[ChartValue], *, id_prefix: str) -> IndicatorCharts:
+    """Table and charts for ``indicator`` (``pk``, ``name``, ``population``, ``unit``).
 
     - over time: one line per group, when there are two periods or more;
     - by breakdown: bars for every group in the latest period, when it has two or more.
@@ -364,14 +384,12 @@ def indicator_charts(indicator, *, id_prefix: str = "indikator") -> IndicatorCha
     from situation.models import IndicatorValue
 
     breakdown_order = {b: i for i, b in enumerate(IndicatorValue.Breakdown.values)}
-    values = sorted(
-        indicator.values.all(),
-        key=lambda v: (breakdown_order.get(v.breakdown, 99), v.pk),
-    )
+    # Stable: within a breakdown the values keep the order they were entered in.
+    values = sorted(values, key=lambda v: breakdown_order.get(v.breakdown, 99))
     columns: list[Column] = []
     cells: dict[tuple[str, Column], Decimal] = {}
     for value in values:
-        column = Column(value.breakdown, value.group, capfirst(value.group_label))
+        column = Column(value.breakdown, value.group, capfirst(value.label))
         if column not in columns:
             columns.append(column)
         cells[(value.period, column)] = value.value

@@ -72,3 +72,39 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(PoliceAreaFactory)
     role = Membership.Role.COORDINATOR
+
+
+def publish_working_copy(promise):
+    """Freeze the promise's working copy as its live version, as if every party had signed.
+
+    A test shortcut for the signing workflow (tested on its own in
+    tests/promises): the version goes through the real chain, so integrity
+    checks and the published read model treat it like any signed version.
+    """
+    from core import publication
+    from promises.chain import append_version
+    from promises.models import Promise
+    from promises.search import group_key
+    from promises.snapshot import build
+
+    version = append_version(promise=promise, snapshot=build(promise))
+    Promise.objects.filter(pk=promise.pk).update(
+        published_version=version, status=Promise.Status.PUBLISHED, published_at=version.created_at
+    )
+    publication.changed(group_key(promise.pk))
+    promise.refresh_from_db()
+    return version
+
+
+def force_sql(sql: str, params=()) -> None:
+    """Run ``sql`` with the database's triggers switched off, as a superuser could.
+
+    For tamper tests: the append-only triggers stop the application, but a
+    role that may disable triggers can still rewrite rows; the hash checks must
+    catch what it forces through.
+    """
+    from django.db import connection, transaction
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(sql, params)

@@ -10,8 +10,9 @@ from django.views.decorators.http import require_http_methods
 
 from promises import services
 from promises.forms import PaperSignatureForm, PaperSignaturesNoteForm, attach_errors
-from promises.models import Promise, PromiseVersion, sha256_of
-from promises.selectors import group_commitments
+from promises.models import Promise, PromiseVersion
+from promises.published import group_commitments
+from promises.snapshot import parse, sha256_of
 from promises.views.common import _breadcrumbs, _promise
 
 
@@ -79,8 +80,8 @@ def promise_paper_signatures(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "promise": promise,
             "version": preview,
-            "snapshot": snapshot,
-            "snapshot_groups": group_commitments(snapshot),
+            "content": (content := parse(snapshot)),
+            "snapshot_groups": group_commitments(content.commitments),
             "form": form,
             "signature_forms": signature_forms,
             "content_changed": content_changed,

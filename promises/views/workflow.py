@@ -17,7 +17,8 @@ from promises.forms import (
 )
 from promises.history import promise_history
 from promises.models import Promise
-from promises.selectors import group_commitments
+from promises.published import group_commitments
+from promises.snapshot import parse
 from promises.views.common import (
     _breadcrumbs,
     _error_messages,
@@ -125,8 +126,8 @@ def promise_sign(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "promise": promise,
             "version": version,
-            "snapshot": version.snapshot,
-            "snapshot_groups": group_commitments(version.snapshot),
+            "content": (content := parse(version.snapshot)),
+            "snapshot_groups": group_commitments(content.commitments),
             "form": form,
             "version_changed": version_changed,
             "breadcrumbs": _breadcrumbs(

@@ -6,12 +6,16 @@ import factory
 
 from activities.models import Activity, ActivityPlan, ActivityReport, Measure
 from followups.models import CommitmentAssessment, FollowUp
-from promises.models import Commitment, Promise, PromiseVersion, sha256_of
-from promises.services import promise_snapshot
+from promises.models import Commitment, Promise
+from tests.factories import publish_working_copy
 
 
 class PromiseFactory(factory.django.DjangoModelFactory):
-    """A promise; ``published=True`` gives it a (trivially) signed, published version."""
+    """A promise; ``published=True`` gives it a live version of what it holds now.
+
+    Commitments added afterwards are the working copy's: call
+    ``tests.factories.publish_working_copy`` again to sign them in.
+    """
 
     class Meta:
         model = Promise
@@ -25,16 +29,7 @@ class PromiseFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def published(obj, create, extracted, **kwargs):
         if create and extracted:
-            # The real snapshot, as the workflow would freeze it (commitments added later
-            # belong to the working copy only).
-            snapshot = promise_snapshot(obj)
-            version = PromiseVersion.objects.create(
-                promise=obj, number=1, snapshot=snapshot, content_sha256=sha256_of(snapshot)
-            )
-            Promise.objects.filter(pk=obj.pk).update(
-                published_version=version, status=Promise.Status.PUBLISHED
-            )
-            obj.refresh_from_db()
+            publish_working_copy(obj)
 
 
 class CommitmentFactory(factory.django.DjangoModelFactory):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from followups import services
 from followups.models import CommitmentAssessment, FollowUp, FollowUpApproval
 from promises.models import Commitment, Promise
+from promises.published import published_promise
 from tests.activities.factories import (
     ActivityFactory,
     ActivityReportFactory,
@@ -15,12 +16,13 @@ from tests.activities.factories import (
     FollowUpFactory,
     PromiseFactory,
 )
+from tests.factories import publish_working_copy
 
 pytestmark = pytest.mark.django_db
 
 
 def test_tertial_plan_gives_three_periods_with_due_dates(kalmar_promise):
-    periods = services.followup_periods(kalmar_promise)
+    periods = services.followup_periods(published_promise(kalmar_promise.pk))
     assert [(p.title, p.start, p.end, p.due) for p in periods] == [
         ("Tertial 1 2020", date(2020, 1, 1), date(2020, 4, 30), date(2020, 5, 31)),
         ("Tertial 2 2020", date(2020, 5, 1), date(2020, 8, 31), date(2020, 9, 30)),
@@ -34,8 +36,9 @@ def test_yearly_plan_over_mid_year_promise(kalmar_partnership):
         valid_from_date=date(2019, 7, 1),
         valid_to_date=date(2021, 6, 30),
         followup_cadence=Promise.Cadence.HALF_YEARLY,
+        published=True,
     )
-    titles = [p.title for p in services.followup_periods(promise)]
+    titles = [p.title for p in services.followup_periods(published_promise(promise.pk))]
     assert titles == ["Halvår 2 2019", "Halvår 1 2020", "Halvår 2 2020", "Halvår 1 2021"]
 
 
@@ -64,6 +67,7 @@ def followup(kalmar_plan):
     ActivityReportFactory(activity=activity, performed_date=date(2020, 2, 1), count=7)
     ActivityReportFactory(activity=activity, performed_date=date(2020, 4, 30), count=4)
     ActivityReportFactory(activity=activity, performed_date=date(2020, 5, 1), count=3)
+    publish_working_copy(promise)  # the follow-up assesses the signed commitments
     return FollowUpFactory(promise=promise, period_end_date=date(2020, 4, 30))
 
 

@@ -6,8 +6,9 @@ import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from promises.models import Promise, PromiseTransition, PromiseVersion, Signature, sha256_of
+from promises.models import Promise, PromiseTransition, PromiseVersion, Signature
 from promises.services import promise_snapshot
+from promises.snapshot import sha256_of
 from tests.promises.fixtures_ui import *  # noqa: F403  (fixtures)
 
 pytestmark = pytest.mark.django_db

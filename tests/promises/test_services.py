@@ -10,7 +10,7 @@ from django.db import IntegrityError, InternalError, connection, transaction
 from core.concurrency import StaleObjectError
 from promises import services
 from promises.models import Commitment, Promise, PromiseTransition, Signature
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, force_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -274,12 +274,11 @@ def test_a_draft_cannot_be_signed(draft, kalmar_police_chief):
 
 def test_a_tampered_snapshot_cannot_be_signed(submitted, kalmar_police_chief):
     version = submitted.current_version()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE promises_promiseversion SET snapshot = jsonb_set(snapshot, '{title}', "
-            "'\"Något annat\"') WHERE id = %s",
-            [version.pk],
-        )
+    force_sql(
+        "UPDATE promises_promiseversion SET snapshot = jsonb_set(snapshot, '{title}', "
+        "'\"Något annat\"') WHERE id = %s",
+        [version.pk],
+    )
     version.refresh_from_db()
     assert not version.is_intact()
     with pytest.raises(ValidationError) as error:

@@ -9,6 +9,7 @@ import pytest
 
 from promises import demo as promises_demo
 from promises.models import Promise
+from promises.published import published_promise
 from public import pdf
 
 pytestmark = pytest.mark.django_db
@@ -85,7 +86,7 @@ def test_pdf_of_the_signed_promise(client, demo, tmp_path):
 
 def test_pdf_html_carries_the_content_hash_and_groups(demo):
     promise = katrineholm()
-    html = pdf.promise_pdf_html(promise)
+    html = pdf.promise_pdf_html(published_promise(promise.pk))
     assert '<html lang="sv">' in html
     assert "<title>Medborgarlöfte Katrineholms kommun 2020</title>" in html
     assert html.count(promise.published_version.content_sha256) >= 3
@@ -105,7 +106,7 @@ def test_pdf_is_rendered_once_per_publication(client, demo, monkeypatch):
     promise = katrineholm()
     calls = []
     render = pdf.render_promise_pdf
-    monkeypatch.setattr(pdf, "render_promise_pdf", lambda p: calls.append(p.pk) or render(p))
+    monkeypatch.setattr(pdf, "render_promise_pdf", lambda p: calls.append(p.id) or render(p))
     first = client.get(f"/medborgarloften/{promise.pk}/pdf/").content
     second = client.get(f"/medborgarloften/{promise.pk}/pdf/").content
     assert first == second

@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 
 from organizations import demo as organizations_demo
 from situation import demo
+from situation.frozen import freeze as public_data
 from situation.models import Finding, IndicatorValue, SituationReport, Source
-from situation.selectors import public_data
 
 pytestmark = pytest.mark.django_db
 

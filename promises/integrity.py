@@ -1,0 +1,93 @@
+"""Is what we are about to present exactly what was signed?
+
+Three checks, the same in SQL (for lists) and in Python (for one promise and
+``manage.py verify_signatures``):
+
+1. the stored canonical text still hashes to the recorded SHA-256;
+2. the queryable ``jsonb`` copy is the same data as that text;
+3. every signature of the version carries the version's hash.
+
+``chain_problems`` also recomputes a promise's hash chain (``promises.chain``).
+The database refuses to update or delete versions and signatures; these
+checks catch what a database superuser could still force past that.
+"""
+
+import json
+
+from django.db.models import CharField, Exists, F, Func, JSONField, OuterRef
+from django.db.models.functions import Cast
+from django.db.models.lookups import Exact
+
+from promises.chain import GENESIS, link, signature_record, version_record
+from promises.models import PromiseVersion, Signature
+from promises.snapshot import SnapshotError, parse, sha256_hex
+
+
+class Sha256Hex(Func):
+    """``encode(sha256(convert_to(text, 'UTF8')), 'hex')``: built into PostgreSQL ≥ 11."""
+
+    template = "encode(sha256(convert_to(%(expressions)s, 'UTF8')), 'hex')"
+    output_field = CharField()
+
+
+def intact_version_condition(prefix: str) -> list:
+    """Filter conditions that hold for an intact version reached through ``prefix``.
+
+    ``prefix`` is ``""`` on a ``PromiseVersion`` queryset and
+    ``"published_version__"`` on a ``Promise`` queryset.
+    """
+    version_id = f"{prefix}id" if prefix else "pk"
+    return [
+        Exact(Sha256Hex(F(f"{prefix}content")), F(f"{prefix}content_sha256")),
+        Exact(Cast(F(f"{prefix}content"), JSONField()), F(f"{prefix}snapshot")),
+        ~Exists(
+            Signature.objects.filter(version_id=OuterRef(version_id)).exclude(
+                content_sha256=OuterRef(f"{prefix}content_sha256")
+            )
+        ),
+    ]
+
+
+def version_problems(version: PromiseVersion, *, signatures) -> list[str]:
+    """What is wrong with ``version`` and the given signatures of it (empty when intact)."""
+    problems = []
+    if sha256_hex(version.content) != version.content_sha256:
+        problems.append("innehållet stämmer inte med sin SHA-256")
+    try:
+        data = json.loads(version.content)
+    except ValueError:
+        return [*problems, "innehållet är inte giltig JSON"]
+    if data != version.snapshot:
+        problems.append("den sökbara kopian skiljer sig från den signerade texten")
+    try:
+        parse(data)
+    except SnapshotError as error:
+        problems.append(f"innehållet följer inget känt schema ({error})")
+    for signature in signatures:
+        if signature.content_sha256 != version.content_sha256:
+            problems.append(f"underskriften av {signature.signer_name} gäller en annan SHA-256")
+    return problems
+
+
+def chain_problems(promise_id: int) -> list[str]:
+    """Recompute the promise's chain: positions 1…n, each link from the one before."""
+    versions = {v.pk: v for v in PromiseVersion.objects.filter(promise_id=promise_id)}
+    records = [(v.chain_position, v, version_record(v)) for v in versions.values()]
+    for s in Signature.objects.filter(version__promise_id=promise_id):
+        number = versions[s.version_id].number
+        records.append(
+            (s.chain_position, s, signature_record(s, promise_id=promise_id, version_number=number))
+        )
+    records.sort(key=lambda r: r[0])
+    problems = []
+    previous = GENESIS
+    for expected, (position, row, record) in enumerate(records, start=1):
+        label = f"post {position} ({record['kind']})"
+        if position != expected:
+            problems.append(f"{label}: väntade plats {expected} i kedjan")
+        if row.previous_sha256 != previous:
+            problems.append(f"{label}: länken till föregående post stämmer inte")
+        if row.chain_sha256 != link(row.previous_sha256, record):
+            problems.append(f"{label}: postens innehåll stämmer inte med dess länk")
+        previous = row.chain_sha256
+    return problems

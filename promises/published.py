@@ -1,0 +1,578 @@
+"""The published read model: what the public may read of a promise, and nothing else.
+
+Every public surface — pages, search index, feeds, sitemap, open-data API and
+CSV, PDF — reads promises through this module. It is built from the *live*
+version only (``Promise.published_version``: the newest version every
+required party signed) and never from the working copy, so an amendment in
+progress, a draft's lägesbild or an unsigned commitment cannot reach the
+public. Each version is checked against its SHA-256 and its signatures'
+hashes before it is presented (``promises.integrity``); one that does not
+match is never shown as signed.
+
+"Gällande", "kommande" and "avslutat" follow from the signed period and
+today's date, so no cron job is needed for the public to be right.
+
+Two shapes:
+
+* ``PublishedPromise``: one promise in full, its content typed and validated
+  (``promises.snapshot.SignedContent``);
+* ``PromiseSummary``: what lists show, read with JSON paths in SQL so a list
+  never loads every snapshot.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import models
+from django.db.models import DateField, F, Func, IntegerField, Q, QuerySet
+from django.db.models.fields.json import KT, KeyTransform
+from django.db.models.functions import Cast, Coalesce
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from organizations.models import Organisation, Theme
+from organizations.refs import OrgRef
+from promises.chain import record_sha256, signature_record, version_record
+from promises.integrity import intact_version_condition, version_problems
+from promises.models import Promise, PromiseTransition, PromiseVersion, Signature
+from promises.snapshot import SignedCommitment, SignedContent, SnapshotError, parse
+
+# Every query here annotates the live snapshot as ``signed`` first: KT() cannot
+# follow a relation, but it can read an annotation.
+SNAPSHOT = "signed"
+
+
+class PublicState(models.TextChoices):
+    UPCOMING = "upcoming", gettext_lazy("Kommande")
+    ACTIVE = "active", gettext_lazy("Gällande")
+    ENDED = "ended", gettext_lazy("Avslutat")
+
+
+def state_on(valid_from: date, end_date: date, today: date | None = None) -> str:
+    """Kommande before the signed period, gällande during it, avslutat after it."""
+    today = today or timezone.localdate()
+    if today < valid_from:
+        return PublicState.UPCOMING
+    if today > end_date:
+        return PublicState.ENDED
+    return PublicState.ACTIVE
+
+
+def party_choices() -> list[tuple[str, str]]:
+    """The API's party codes with their labels, for filters."""
+    return [
+        ("police", _("Polisen")),
+        ("municipality", _("Kommunen")),
+        ("joint", _("Tillsammans")),
+        ("other", _("Annan part")),
+    ]
+
+
+class NotPublished(Exception):
+    """No live version: the public gets a 404, as if the promise did not exist."""
+
+
+class Unverifiable(Exception):
+    """The live version does not match its hash: never present it as signed."""
+
+    def __init__(self, promise_id: int, problems: list[str]):
+        super().__init__(f"promise {promise_id}: {'; '.join(problems)}")
+        self.promise_id = promise_id
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class PublishedSignature:
+    name: str
+    title: str
+    organisation: str
+    method: str
+    signed_at: datetime
+    signed_on_date: date | None
+    place: str
+
+    @property
+    def is_paper(self) -> bool:
+        return self.method == Signature.Method.PAPER
+
+    @property
+    def display_date(self) -> date | None:
+        """The paper's own date (None when the document has none), or the database time."""
+        return self.signed_on_date if self.is_paper else timezone.localdate(self.signed_at)
+
+
+@dataclass(frozen=True)
+class PromiseLink:
+    id: int
+    title: str
+
+    @property
+    def url(self) -> str:
+        return reverse("public:promise-detail", kwargs={"pk": self.id})
+
+
+@dataclass
+class CommitmentGroup:
+    key: str
+    party: str
+    heading: str
+    commitments: list[SignedCommitment] = field(default_factory=list)
+
+
+_GROUP_ORDER = {"police": 0, "municipality": 1, "other": 2, "joint": 3}
+
+
+def group_commitments(commitments: Iterable[SignedCommitment]) -> list[CommitmentGroup]:
+    """As the documents do: the police, each kommun, other partners, then jointly.
+
+    Headings are rendered in the active language; the snapshot holds none.
+    """
+    groups: dict[tuple, CommitmentGroup] = {}
+    for item in commitments:
+        if item.party == "police":
+            key, heading = (0, ""), _("Polisen lovar att")
+        elif item.party in ("municipality", "other"):
+            org = item.municipality if item.party == "municipality" else item.partner
+            name = org.name if org else item.party_label
+            key, heading = (
+                (_GROUP_ORDER[item.party], name),
+                _("%(party)s lovar att") % {"party": name},
+            )
+        else:
+            key, heading = (3, ""), _("Tillsammans lovar vi att")
+        if key not in groups:
+            groups[key] = CommitmentGroup(f"{item.party}-{key[1]}", item.party, heading)
+        groups[key].commitments.append(item)
+    return [groups[k] for k in sorted(groups)]
+
+
+@dataclass(frozen=True)
+class PublishedPromise:
+    """One promise as it was signed, with its signatures and links to other published ones."""
+
+    id: int
+    version_number: int
+    content_sha256: str
+    chain_sha256: str
+    published_at: datetime | None
+    content: SignedContent
+    signatures: tuple[PublishedSignature, ...]
+    predecessor: PromiseLink | None = None
+    successors: tuple[PromiseLink, ...] = ()
+
+    # The content, for templates and callers that read one field.
+    @property
+    def title(self) -> str:
+        return self.content.title
+
+    @property
+    def valid_from(self) -> date:
+        return self.content.valid_from
+
+    @property
+    def valid_to(self) -> date:
+        return self.content.valid_to
+
+    @property
+    def extended_to(self) -> date | None:
+        return self.content.extended_to
+
+    @property
+    def end_date(self) -> date:
+        return self.content.end_date
+
+    @property
+    def commitments(self) -> tuple[SignedCommitment, ...]:
+        return self.content.commitments
+
+    @property
+    def commitment_ids(self) -> frozenset[int]:
+        return self.content.commitment_ids
+
+    @property
+    def partnership(self):
+        return self.content.partnership
+
+    @property
+    def municipalities(self) -> tuple[OrgRef, ...]:
+        return self.content.partnership.municipalities
+
+    def state(self, today: date | None = None) -> str:
+        return state_on(self.valid_from, self.end_date, today)
+
+    @property
+    def state_label(self) -> str:
+        return PublicState(self.state()).label
+
+    @property
+    def is_ended(self) -> bool:
+        return self.state() == PublicState.ENDED
+
+    @property
+    def cadence(self) -> str:
+        return self.content.followup.cadence
+
+    def groups(self) -> list[CommitmentGroup]:
+        return group_commitments(self.commitments)
+
+    @property
+    def party_names(self) -> list[str]:
+        return [org.name for org in self.content.partnership.parties]
+
+    @property
+    def url(self) -> str:
+        return reverse("public:promise-detail", kwargs={"pk": self.id})
+
+    @property
+    def pdf_url(self) -> str:
+        return reverse("public:promise-pdf", kwargs={"pk": self.id})
+
+
+def _signature(s: Signature) -> PublishedSignature:
+    return PublishedSignature(
+        name=s.signer_name,
+        title=s.signer_title,
+        organisation=s.organisation_name,
+        method=s.method,
+        signed_at=s.signed_at,
+        signed_on_date=s.signed_on_date,
+        place=s.place,
+    )
+
+
+def live_promises() -> QuerySet:
+    """``Promise`` rows whose live version is intact (checked in SQL); the one base query.
+
+    The live snapshot is annotated as ``signed`` for JSON lookups.
+    """
+    return (
+        Promise.objects.filter(published_version__isnull=False)
+        .filter(*intact_version_condition("published_version__"))
+        .annotate(signed=F("published_version__snapshot"))
+    )
+
+
+def published_promise(pk: int) -> PublishedPromise:
+    """One promise as signed. ``NotPublished`` (→ 404) or ``Unverifiable`` (→ a notice).
+
+    Three queries: the promise with its live version, the signatures, the links.
+    """
+    promise = (
+        Promise.objects.filter(pk=pk, published_version__isnull=False)
+        .select_related("published_version")
+        .first()
+    )
+    if promise is None:
+        raise NotPublished(pk)
+    version = promise.published_version
+    signatures = list(
+        Signature.objects.filter(version=version).order_by("requirement__order", "chain_position")
+    )
+    problems = version_problems(version, signatures=signatures)
+    if problems:
+        raise Unverifiable(pk, problems)
+    content = parse(version.snapshot)
+    links = _links(pk, content.predecessor_id)
+    return PublishedPromise(
+        id=pk,
+        version_number=version.number,
+        content_sha256=version.content_sha256,
+        chain_sha256=version.chain_sha256,
+        published_at=promise.published_at,
+        content=content,
+        signatures=tuple(_signature(s) for s in signatures),
+        predecessor=links.get(content.predecessor_id) if content.predecessor_id else None,
+        successors=tuple(link for key, link in links.items() if key != content.predecessor_id),
+    )
+
+
+def _links(pk: int, predecessor_id: int | None) -> dict[int, PromiseLink]:
+    """The signed predecessor and every promise whose signed version names this one as its
+    predecessor, each only if published; titles from their live versions. One query."""
+    condition = Q(**{f"{SNAPSHOT}__predecessor_id": pk})
+    if predecessor_id:
+        condition |= Q(pk=predecessor_id)
+    rows = (
+        live_promises()
+        .filter(condition)
+        .exclude(pk=pk)
+        .annotate(signed_title=KT(f"{SNAPSHOT}__title"), signed_from=KT(f"{SNAPSHOT}__valid_from"))
+        .order_by("signed_from", "pk")
+        .values_list("pk", "signed_title")
+    )
+    return {row_pk: PromiseLink(row_pk, title) for row_pk, title in rows}
+
+
+def try_published_promise(pk: int) -> PublishedPromise | None:
+    """The promise as signed, or None when it is not published or cannot be verified."""
+    try:
+        return published_promise(pk)
+    except (NotPublished, Unverifiable, SnapshotError):
+        return None
+
+
+# --- Lists ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PromiseSummary:
+    """A published promise as lists show it: from its live version, read in SQL."""
+
+    id: int
+    title: str
+    valid_from: date
+    valid_to: date
+    extended_to: date | None
+    municipalities: tuple[OrgRef, ...]
+    police_area: OrgRef
+    other_partners: tuple[OrgRef, ...]
+    themes: tuple[str, ...]
+    commitment_count: int
+    version_number: int
+    published_at: datetime | None
+    cadence: str = "tertial"
+
+    @property
+    def end_date(self) -> date:
+        return self.extended_to or self.valid_to
+
+    def state(self, today: date | None = None) -> str:
+        return state_on(self.valid_from, self.end_date, today)
+
+    @property
+    def state_label(self) -> str:
+        return PublicState(self.state()).label
+
+    @property
+    def municipality_codes(self) -> list[str]:
+        return [m.municipality_code for m in self.municipalities if m.municipality_code]
+
+    @property
+    def party_names(self) -> list[str]:
+        return [self.police_area.name, *(m.name for m in self.municipalities)] + [
+            o.name for o in self.other_partners
+        ]
+
+    @property
+    def url(self) -> str:
+        return reverse("public:promise-detail", kwargs={"pk": self.id})
+
+
+class JsonbArrayLength(Func):
+    function = "jsonb_array_length"
+    output_field = IntegerField()
+
+
+def _with_signed_period(queryset: QuerySet) -> QuerySet:
+    return queryset.annotate(
+        signed_from=Cast(KT(f"{SNAPSHOT}__valid_from"), DateField()),
+        signed_end=Coalesce(
+            Cast(KT(f"{SNAPSHOT}__extended_to"), DateField()),
+            Cast(KT(f"{SNAPSHOT}__valid_to"), DateField()),
+        ),
+    )
+
+
+def _contains_municipality(codes: Iterable[str]) -> Q:
+    condition = Q(pk__in=[])
+    for code in codes:
+        condition |= Q(
+            **{f"{SNAPSHOT}__partnership__municipalities__contains": [{"municipality_code": code}]}
+        )
+    return condition
+
+
+@dataclass(frozen=True)
+class PromiseFilter:
+    """What public lists and the API can ask for; every value validated by the caller."""
+
+    municipality: str | None = None
+    county: str | None = None
+    year: int | None = None
+    state: str | None = None
+    theme: str | None = None
+    ids: tuple[int, ...] | None = None
+
+
+def filtered(criteria: PromiseFilter | None = None, *, today: date | None = None) -> QuerySet:
+    """Live promises narrowed by ``criteria``, on the signed content only."""
+    criteria = criteria or PromiseFilter()
+    today = today or timezone.localdate()
+    queryset = _with_signed_period(live_promises())
+    if criteria.ids is not None:
+        queryset = queryset.filter(pk__in=criteria.ids)
+    if criteria.municipality:
+        queryset = queryset.filter(_contains_municipality([criteria.municipality]))
+    if criteria.county:
+        codes = Organisation.objects.municipalities().filter(county__code=criteria.county)
+        queryset = queryset.filter(
+            _contains_municipality(codes.values_list("municipality_code", flat=True))
+        )
+    if criteria.year is not None:
+        queryset = queryset.filter(
+            signed_from__lte=date(criteria.year, 12, 31),
+            signed_end__gte=date(criteria.year, 1, 1),
+        )
+    if criteria.state == PublicState.ENDED:
+        queryset = queryset.filter(signed_end__lt=today)
+    elif criteria.state == PublicState.ACTIVE:
+        queryset = queryset.filter(signed_from__lte=today, signed_end__gte=today)
+    elif criteria.state == PublicState.UPCOMING:
+        queryset = queryset.filter(signed_from__gt=today)
+    if criteria.theme:
+        names = {criteria.theme} | set(
+            Theme.objects.filter(Q(slug=criteria.theme) | Q(name__iexact=criteria.theme))
+            .values_list("name", flat=True)
+            .order_by()
+        )
+        matches = Q(**{f"{SNAPSHOT}__themes__contains": [{"slug": criteria.theme}]})
+        for name in names:
+            # Schema 2 names themes as objects, schema 1 as plain names.
+            matches |= Q(**{f"{SNAPSHOT}__themes__contains": [{"name": name}]})
+            matches |= Q(**{f"{SNAPSHOT}__themes__contains": [name]})
+            matches |= Q(**{f"{SNAPSHOT}__commitments__contains": [{"theme": {"name": name}}]})
+            matches |= Q(**{f"{SNAPSHOT}__commitments__contains": [{"theme": name}]})
+        queryset = queryset.filter(matches)
+    return queryset
+
+
+def _theme_name(value) -> str:
+    return value["name"] if isinstance(value, dict) else str(value)
+
+
+def summaries(
+    criteria: PromiseFilter | None = None,
+    *,
+    order: tuple = ("-signed_from", "signed_title", "pk"),
+    limit: int | None = None,
+    today: date | None = None,
+) -> list[PromiseSummary]:
+    """Published promises as lists show them, newest signed period first. One query."""
+    partnership = KeyTransform("partnership", SNAPSHOT)
+    queryset = (
+        filtered(criteria, today=today)
+        .annotate(
+            signed_title=KT(f"{SNAPSHOT}__title"),
+            signed_valid_to=Cast(KT(f"{SNAPSHOT}__valid_to"), DateField()),
+            signed_extended_to=Cast(KT(f"{SNAPSHOT}__extended_to"), DateField()),
+            signed_municipalities=KeyTransform("municipalities", partnership),
+            signed_police_area=KeyTransform("police_area", partnership),
+            signed_partners=KeyTransform("other_partners", partnership),
+            signed_themes=KeyTransform("themes", SNAPSHOT),
+            signed_commitments=JsonbArrayLength(KeyTransform("commitments", SNAPSHOT)),
+            signed_cadence=KT(f"{SNAPSHOT}__followup__cadence"),
+            version_number=F("published_version__number"),
+        )
+        .order_by(*order)
+        .values(
+            "pk",
+            "published_at",
+            "signed_title",
+            "signed_from",
+            "signed_valid_to",
+            "signed_extended_to",
+            "signed_municipalities",
+            "signed_police_area",
+            "signed_partners",
+            "signed_themes",
+            "signed_commitments",
+            "signed_cadence",
+            "version_number",
+        )
+    )
+    if limit is not None:
+        queryset = queryset[:limit]
+    return [
+        PromiseSummary(
+            id=row["pk"],
+            title=row["signed_title"],
+            valid_from=row["signed_from"],
+            valid_to=row["signed_valid_to"],
+            extended_to=row["signed_extended_to"],
+            municipalities=tuple(OrgRef(**m) for m in row["signed_municipalities"] or []),
+            police_area=OrgRef(**row["signed_police_area"]),
+            other_partners=tuple(OrgRef(**o) for o in row["signed_partners"] or []),
+            themes=tuple(_theme_name(t) for t in row["signed_themes"] or []),
+            commitment_count=row["signed_commitments"] or 0,
+            version_number=row["version_number"],
+            published_at=row["published_at"],
+            cadence=row["signed_cadence"] or "tertial",
+        )
+        for row in queryset
+    ]
+
+
+def live_ids() -> QuerySet:
+    """Ids of live, intact promises, as a subquery for other apps' public queries."""
+    return live_promises().values("pk")
+
+
+# --- The hash chain, as the public may see it -----------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainEntry:
+    position: int
+    kind: str
+    version: int
+    #: The version was published at some time: its record and content are public.
+    published: bool
+    record: dict | None
+    record_sha256: str
+    previous_sha256: str
+    chain_sha256: str
+
+
+def _published_version_ids(promise_id: int) -> set[int]:
+    return set(
+        PromiseTransition.objects.filter(
+            promise_id=promise_id, kind=PromiseTransition.Kind.PUBLISHED
+        ).values_list("version_id", flat=True)
+    )
+
+
+def public_chain(promise_id: int) -> list[ChainEntry] | None:
+    """The promise's chain; None unless the promise is live and intact. Four queries.
+
+    Records of versions never published (returned drafts, versions awaiting
+    signatures) and their signatures show only hashes: enough to recompute
+    every link, nothing of what was not signed.
+    """
+    if not live_promises().filter(pk=promise_id).exists():
+        return None
+    versions = {v.pk: v for v in PromiseVersion.objects.filter(promise_id=promise_id)}
+    published = _published_version_ids(promise_id)
+    rows = [(v, version_record(v), v.pk in published) for v in versions.values()]
+    for s in Signature.objects.filter(version__promise_id=promise_id):
+        version = versions[s.version_id]
+        record = signature_record(s, promise_id=promise_id, version_number=version.number)
+        rows.append((s, record, version.pk in published))
+    rows.sort(key=lambda row: row[0].chain_position)
+    return [
+        ChainEntry(
+            position=row.chain_position,
+            kind=record["kind"],
+            version=record["number"] if record["kind"] == "version" else record["version"],
+            published=public,
+            record=record if public else None,
+            record_sha256=record_sha256(record),
+            previous_sha256=row.previous_sha256,
+            chain_sha256=row.chain_sha256,
+        )
+        for row, record, public in rows
+    ]
+
+
+def published_content(promise_id: int, number: int) -> str | None:
+    """The exact signed text of a version that was once published, or None."""
+    version = (
+        PromiseVersion.objects.filter(
+            promise_id=promise_id, number=number, pk__in=_published_version_ids(promise_id)
+        )
+        .filter(promise__in=live_ids())
+        .first()
+    )
+    return version.content if version else None

@@ -1,0 +1,325 @@
+"""What the signatories sign: the snapshot of a promise, written and read back.
+
+``build(promise)`` turns the working copy into plain JSON data (schema 2);
+``canonical_json`` is the one serialisation that is hashed and stored;
+``parse(data)`` reads any schema ever written back into typed, validated
+objects. The snapshot holds data only: labels and sentences ("minst 2
+trygghetsvandringar per år", "Polisen lovar att") are rendered in the reader's
+language when shown, never frozen into the signed text.
+
+Schema 1 (the first wave) stored a few Swedish labels and named themes and
+areas without ids; it is still read, because signed versions are never
+rewritten.
+"""
+
+import hashlib
+import json
+from datetime import date
+from typing import Literal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from pydantic import Field, ValidationError, field_validator
+
+from organizations.refs import AreaRef, Frozen, OrgRef, ThemeRef, area_data, org_data, theme_data
+from situation.frozen import FrozenSituation, freeze
+
+SCHEMA = 2
+
+PartyCode = Literal["police", "municipality", "joint", "other"]
+PeriodCode = Literal["period", "ar", "tertial", "manad", "vecka"]
+CadenceCode = Literal["tertial", "kvartal", "halvar", "ar"]
+
+
+class SnapshotError(ValueError):
+    """The stored snapshot does not follow any known schema."""
+
+
+def canonical_json(data) -> str:
+    """The one serialisation that is hashed: sorted keys, no spaces, UTF-8."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def sha256_hex(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def sha256_of(data) -> str:
+    return sha256_hex(canonical_json(data))
+
+
+# --- Reading -------------------------------------------------------------------------
+
+
+class Target(Frozen):
+    quantity: int = Field(ge=0)
+    unit: str
+    period: PeriodCode = "period"
+    per_area: bool = False
+
+    def text(self) -> str:
+        """ "minst 2 trygghetsvandringar per år i varje område", in the active language."""
+        text = _("minst %(quantity)s %(unit)s") % {"quantity": self.quantity, "unit": self.unit}
+        per = {
+            "ar": _("per år"),
+            "tertial": _("per tertial"),
+            "manad": _("per månad"),
+            "vecka": _("per vecka"),
+        }.get(self.period)
+        if per:
+            text += f" {per}"
+        if self.per_area:
+            text += " " + _("i varje område")
+        return text
+
+
+class SignedCommitment(Frozen):
+    id: int
+    order: int
+    party: PartyCode
+    municipality: OrgRef | None = None
+    partner: OrgRef | None = None
+    owners: tuple[OrgRef, ...] = ()
+    text: str
+    theme: ThemeRef | None = None
+    areas: tuple[AreaRef, ...] = ()
+    target: Target | None = None
+    condition: str = ""
+
+    @property
+    def party_label(self) -> str:
+        if self.party == "municipality" and self.municipality:
+            return self.municipality.name
+        if self.party == "other" and self.partner:
+            return self.partner.name
+        return {
+            "police": _("Polisen"),
+            "municipality": _("Kommunen"),
+            "joint": _("Tillsammans"),
+            "other": _("Annan part"),
+        }[self.party]
+
+    @property
+    def target_text(self) -> str:
+        return self.target.text() if self.target else ""
+
+    @property
+    def area_names(self) -> list[str]:
+        return [a.name for a in self.areas]
+
+
+class EffectGoal(Frozen):
+    text: str = ""
+    indicator: str = ""
+    baseline: str = ""
+    target: str = ""
+    target_year: int | None = None
+
+
+class FollowUpPlan(Frozen):
+    cadence: CadenceCode = "tertial"
+    channels: str = ""
+
+    @property
+    def cadence_label(self) -> str:
+        return {
+            "tertial": _("Tre gånger per år (tertial)"),
+            "kvartal": _("Fyra gånger per år (kvartal)"),
+            "halvar": _("Två gånger per år (halvår)"),
+            "ar": _("En gång per år"),
+        }[self.cadence]
+
+    @property
+    def per_year(self) -> int:
+        return {"tertial": 3, "kvartal": 4, "halvar": 2, "ar": 1}[self.cadence]
+
+
+class SignedPartnership(Frozen):
+    id: int | None = None
+    name: str
+    agreement_reference: str = ""
+    police_area: OrgRef
+    municipalities: tuple[OrgRef, ...] = ()
+    other_partners: tuple[OrgRef, ...] = ()
+
+    @property
+    def parties(self) -> list[OrgRef]:
+        return [self.police_area, *self.municipalities, *self.other_partners]
+
+
+class SignedContent(Frozen):
+    """The content of one signed version, as typed data."""
+
+    schema_version: int = Field(alias="schema")
+    promise_id: int
+    title: str
+    valid_from: date
+    valid_to: date
+    extended_to: date | None = None
+    introduction: str = ""
+    effect_goal: EffectGoal = EffectGoal()
+    themes: tuple[ThemeRef, ...] = ()
+    areas: tuple[AreaRef, ...] = ()
+    followup: FollowUpPlan = FollowUpPlan()
+    decision_reference: str = ""
+    partnership: SignedPartnership
+    commitments: tuple[SignedCommitment, ...] = ()
+    predecessor_id: int | None = None
+    situation: FrozenSituation | None = None
+
+    @field_validator("commitments")
+    @classmethod
+    def _unique_ids(cls, commitments):
+        ids = [c.id for c in commitments]
+        if len(ids) != len(set(ids)):
+            raise ValueError("commitment ids repeat")
+        return tuple(sorted(commitments, key=lambda c: c.order))
+
+    @property
+    def end_date(self) -> date:
+        """The last day of the signed period, extension included."""
+        return self.extended_to or self.valid_to
+
+    @property
+    def theme_names(self) -> list[str]:
+        return [t.name for t in self.themes]
+
+    @property
+    def area_names(self) -> list[str]:
+        return [a.name for a in self.areas]
+
+    @property
+    def commitment_ids(self) -> frozenset[int]:
+        return frozenset(c.id for c in self.commitments)
+
+    def commitment(self, commitment_id: int) -> SignedCommitment | None:
+        return next((c for c in self.commitments if c.id == commitment_id), None)
+
+    def commitments_summary(self) -> str:
+        count = len(self.commitments)
+        return ngettext("%(count)s åtagande", "%(count)s åtaganden", count) % {"count": count}
+
+
+def _owners_of(commitment: dict, partnership: dict) -> list[dict]:
+    """The parties that own a commitment, derived from its party code (schemas 1 and 2)."""
+    party = commitment["party"]
+    if party == "police":
+        return [partnership["police_area"]]
+    if party == "municipality":
+        return [commitment["municipality"]] if commitment.get("municipality") else []
+    if party == "other":
+        return [commitment["partner"]] if commitment.get("partner") else []
+    return [partnership["police_area"], *partnership.get("municipalities", [])]
+
+
+def _upgrade_v1(data: dict) -> dict:
+    """Schema 1 → the shape of schema 2, dropping the labels it froze."""
+    data = dict(data)
+    data["themes"] = [{"name": name} for name in data.get("themes", [])]
+    data["areas"] = [{"name": name} for name in data.get("areas", [])]
+    followup = dict(data.get("followup") or {})
+    followup.pop("cadence_label", None)
+    data["followup"] = followup
+    partnership = data["partnership"]
+    commitments = []
+    for item in data.get("commitments", []):
+        item = dict(item)
+        item.pop("party_label", None)
+        item["theme"] = {"name": item["theme"]} if item.get("theme") else None
+        item["areas"] = [{"name": name} for name in item.get("areas", [])]
+        if item.get("target"):
+            target = dict(item["target"])
+            target.pop("text", None)
+            item["target"] = target
+        item["owners"] = _owners_of(item, partnership)
+        commitments.append(item)
+    data["commitments"] = commitments
+    return data
+
+
+def parse(data) -> SignedContent:
+    """Typed content of a stored snapshot; ``SnapshotError`` when it fits no schema."""
+    if not isinstance(data, dict):
+        raise SnapshotError("the snapshot is not a JSON object")
+    schema = data.get("schema")
+    try:
+        if schema == 1:
+            return SignedContent.model_validate(_upgrade_v1(data))
+        if schema == 2:
+            return SignedContent.model_validate(data)
+    except (ValidationError, KeyError, TypeError) as error:
+        raise SnapshotError(f"schema {schema}: {error}") from error
+    raise SnapshotError(f"unknown schema {schema!r}")
+
+
+# --- Writing -------------------------------------------------------------------------
+
+
+def build(promise) -> dict:
+    """Everything the signatories sign, as plain JSON data (schema 2)."""
+    partnership = promise.partnership
+    police_area = org_data(partnership.police_area)
+    municipalities = [org_data(m) for m in partnership.municipalities.order_by("name")]
+    commitments = (
+        promise.commitments.select_related("municipality", "partner", "theme")
+        .prefetch_related("areas")
+        .order_by("order", "pk")
+    )
+    partnership_data = {
+        "id": partnership.pk,
+        "name": partnership.name,
+        "agreement_reference": partnership.agreement_reference,
+        "police_area": police_area,
+        "municipalities": municipalities,
+        "other_partners": [org_data(o) for o in partnership.other_partners.order_by("name")],
+    }
+    items = []
+    for position, c in enumerate(commitments, start=1):
+        item = {
+            "id": c.pk,
+            "order": position,
+            "party": c.party,
+            "municipality": org_data(c.municipality),
+            "partner": org_data(c.partner),
+            "text": c.text,
+            "theme": theme_data(c.theme),
+            "areas": [area_data(a) for a in sorted(c.areas.all(), key=lambda a: a.name)],
+            "target": (
+                {
+                    "quantity": c.target_quantity,
+                    "unit": c.target_unit,
+                    "period": c.target_period,
+                    "per_area": c.target_per_area,
+                }
+                if c.target_quantity is not None
+                else None
+            ),
+            "condition": c.condition,
+        }
+        item["owners"] = _owners_of(item, partnership_data)
+        items.append(item)
+    report = promise.situation_report
+    return {
+        "schema": SCHEMA,
+        "promise_id": promise.pk,
+        "title": promise.title,
+        "valid_from": promise.valid_from_date.isoformat(),
+        "valid_to": promise.valid_to_date.isoformat(),
+        "extended_to": promise.extended_to_date.isoformat() if promise.extended_to_date else None,
+        "introduction": promise.introduction,
+        "effect_goal": {
+            "text": promise.effect_goal,
+            "indicator": promise.effect_indicator,
+            "baseline": promise.effect_baseline,
+            "target": promise.effect_target,
+            "target_year": promise.effect_target_year,
+        },
+        "themes": [theme_data(t) for t in promise.themes.order_by("name")],
+        "areas": [area_data(a) for a in promise.areas.order_by("name")],
+        "followup": {"cadence": promise.followup_cadence, "channels": promise.followup_channels},
+        "decision_reference": promise.decision_reference,
+        "partnership": partnership_data,
+        "commitments": items,
+        "predecessor_id": promise.predecessor_id,
+        "situation": freeze(report) if report is not None else None,
+    }
