@@ -369,30 +369,39 @@ def _remove_stale_files(data_dir: Path, socket_dir: Path) -> None:
     pid now belongs to another process (after a reboot, or in a container), nor
     a zombie: then it refuses to start. The same goes for the socket lock file.
     """
-    import psutil
-
     info = PidFile.read(data_dir)
-    if info is not None and info.pid is not None and psutil.pid_exists(info.pid):
-        try:
-            process = psutil.Process(info.pid)
-            process.cwd()
-        except psutil.ZombieProcess:
-            pass
-        except psutil.AccessDenied:
-            # Perhaps a server of another user that we cannot see: leave it to PostgreSQL.
-            return
-        except psutil.NoSuchProcess:
-            pass
+    if info is not None and info.pid is not None and _may_be_a_hidden_server(info.pid):
+        return
     (data_dir / "postmaster.pid").unlink(missing_ok=True)
     lock = socket_dir / f".s.PGSQL.{PORT}.lock"
     try:
-        owner = lock.read_text(errors="replace").splitlines()[1:2]
+        lines = lock.read_text(errors="replace").splitlines()
     except FileNotFoundError:
         return
+    pid = int(lines[0]) if lines and lines[0].strip().isdigit() else None
     # Only our own server's socket: the folder may be shared when it is not the data folder.
-    if owner and Path(owner[0]) == data_dir:
+    if lines[1:2] == [str(data_dir)] and (pid is None or not _may_be_a_hidden_server(pid)):
         lock.unlink(missing_ok=True)
         (socket_dir / f".s.PGSQL.{PORT}").unlink(missing_ok=True)
+
+
+def _may_be_a_hidden_server(pid: int) -> bool:
+    """A live PostgreSQL process whose working directory we may not read.
+
+    ``server_processes`` found none of this folder among the processes it can
+    inspect; only a postgres of another user could still be one.
+    """
+    import psutil
+
+    try:
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE:
+            return False
+        return process.name().startswith("postgres")
+    except psutil.NoSuchProcess:
+        return False
+    except psutil.AccessDenied:
+        return True
 
 
 # --- Running the binaries and explaining failures -----------------------------

@@ -14,11 +14,13 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import psycopg2
 import pytest
 
 from core.embedded_db import (
     LOCK_NAME,
+    ROOT_SERVER_USER,
     STAGING_NAME,
     EmbeddedDatabaseError,
     PidFile,
@@ -182,6 +184,24 @@ def test_leftover_socket_and_socket_lock_file(data_dir, unrelated_process):
     )
     _write_pid_file(data_dir, _dead_pid())
     assert _select_one(database_config(data_dir)) == 1
+
+
+def test_lock_files_naming_pid_1_and_a_zombie(data_dir):
+    # What a killed server leaves in a container whose PID 1 never reaps: its pid
+    # stays a zombie, and PID 1 itself (found by the kill script) is alive and
+    # may not even let root read its working directory.
+    # The server's own user, so that PostgreSQL may signal it and takes it for alive.
+    zombie = subprocess.Popen(["true"], user=ROOT_SERVER_USER if os.geteuid() == 0 else None)
+    while psutil.Process(zombie.pid).status() != psutil.STATUS_ZOMBIE:
+        time.sleep(0.01)
+    try:
+        _write_pid_file(data_dir, 1)
+        (data_dir / ".s.PGSQL.5432.lock").write_text(
+            f"{zombie.pid}\n{data_dir}\n1796170000\n5432\n"
+        )
+        assert _select_one(database_config(data_dir)) == 1
+    finally:
+        zombie.wait()
 
 
 def test_a_killed_server_is_started_again_with_crash_recovery(data_dir):
