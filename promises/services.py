@@ -406,10 +406,20 @@ def _publish_if_complete(promise: Promise, version: PromiseVersion, *, actor) ->
 
 @transaction.atomic
 def promise_amend(*, user, promise: Promise, note: str = "") -> Promise:
-    """Start changing a published promise; the public keeps the signed version."""
+    """Start changing a published (or ended) promise; the public keeps the signed version.
+
+    An ended promise can be amended too: an extension is often agreed after
+    the original period is over.
+    """
     promise = _lock(promise)
     require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
-    _require_status(promise, Status.PUBLISHED, message=_("Bara ett publicerat löfte kan ändras."))
+    _require_status(
+        promise,
+        Status.PUBLISHED,
+        Status.ENDED,
+        message=_("Bara ett publicerat löfte kan ändras."),
+    )
+    previous = promise.status
     promise.status = Status.DRAFT
     promise.save(update_fields=["status", "updated_at"])
     _event(
@@ -417,7 +427,7 @@ def promise_amend(*, user, promise: Promise, note: str = "") -> Promise:
         Kind.AMENDED,
         actor=user,
         version=promise.published_version,
-        from_status=Status.PUBLISHED,
+        from_status=previous,
         note=note,
     )
     return promise

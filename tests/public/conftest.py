@@ -49,3 +49,14 @@ def publish_kalmar_promise(
         return promise
 
     return publish
+
+
+@pytest.fixture
+def full_demo(db, django_capture_on_commit_callbacks):
+    """Everything `make run` loads: every app's demo, the search index rebuilt."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", "--force", stdout=StringIO())
