@@ -37,9 +37,12 @@ from pathlib import Path
 SOURCE = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(SOURCE))
 
+import psutil  # noqa: E402
+
 from core.embedded_db import server_processes, stop_server  # noqa: E402
 
 SERVE_TIMEOUT = 240
+EARLY = 3.0
 PREPARATIONS = ["none", "none", "kill-server", "stop-server", "stale-leftovers", "fresh-folder"]
 SIGNALS = [signal.SIGKILL, signal.SIGKILL, signal.SIGTERM, signal.SIGINT]
 
@@ -89,7 +92,10 @@ def main() -> int:
             preparation = rng.choice(PREPARATIONS)
             _prepare(preparation, data_dir)
             cold = preparation == "fresh-folder"
-            delay = rng.uniform(0, cold_delay if cold else warm_delay)
+            # A third of the kills in the first seconds, where settings start the
+            # server (pg_ctl) or initialise a new folder (initdb).
+            window = EARLY if rng.random() < 0.35 else (cold_delay if cold else warm_delay)
+            delay = rng.uniform(0, window)
             sig = rng.choice(SIGNALS)
             with_server = rng.random() < 0.25
             killed_log = logs / f"round-{number:02}-killed.log"
@@ -174,8 +180,18 @@ def _start_and_kill(repo: Path, log: Path, delay: float, sig: int) -> tuple[str,
     phase = _phase(log)
     if process.poll() is not None:
         return f"exit status {process.returncode}, {phase}", True
+    busy = _server_tools(process.pid)
     _end(process, sig)
-    return phase, False
+    return phase + (f" in {busy}" if busy else ""), False
+
+
+def _server_tools(pid: int) -> str:
+    """initdb or pg_ctl if make's descendants are running one: the server being set up."""
+    try:
+        names = {child.name() for child in psutil.Process(pid).children(recursive=True)}
+    except psutil.Error:
+        return ""
+    return " and ".join(sorted(names & {"initdb", "pg_ctl"}))
 
 
 def _last_line(log: Path) -> str:
