@@ -1,4 +1,3 @@
-from collections import Counter
 from importlib import import_module
 
 import pytest
@@ -16,7 +15,26 @@ from organizations.reference import (
 
 pytestmark = pytest.mark.django_db
 
-LPO_COUNT = 12
+LPO_COUNT = 92
+# Kommuner that several lokalpolisområden share, each for its own stadsdelar.
+SPLIT_MUNICIPALITIES = {
+    "0180": {  # Stockholm
+        "lpo-norrmalm",
+        "lpo-sodermalm",
+        "lpo-jarva",
+        "lpo-vallingby",
+        "lpo-skarholmen",
+        "lpo-globen",
+        "lpo-farsta",
+    },
+    "1480": {  # Göteborg
+        "lpo-storgoteborg-city",
+        "lpo-storgoteborg-nordost",
+        "lpo-storgoteborg-syd",
+        "lpo-hisingen",
+    },
+    "1280": {"lpo-malmo-norr", "lpo-malmo-soder"},  # Malmö
+}
 
 
 def loaded_police_areas():
@@ -123,20 +141,54 @@ def test_police_areas_are_loaded_with_region_district_and_readable_slug():
     assert kalmar.police_district == "Kalmar Kronoberg"
 
 
-def test_police_areas_cover_the_municipalities_their_sources_name():
-    def codes(slug):
-        return set(
-            Organisation.objects.get(slug=slug).covered_municipalities.values_list(
-                "municipality_code", flat=True
-            )
+def covered_codes(slug):
+    return set(
+        Organisation.objects.get(slug=slug).covered_municipalities.values_list(
+            "municipality_code", flat=True
         )
+    )
 
-    assert codes("lpo-katrineholm") == {"0482", "0483", "0428"}  # Flen, Katrineholm, Vingåker
-    assert codes("lpo-kalmar") == {"0880", "0885", "0840"}  # Kalmar, Borgholm, Mörbylånga
+
+def test_police_areas_cover_the_municipalities_their_sources_name():
+    # Flen, Katrineholm, Vingåker; Kalmar, Borgholm, Mörbylånga
+    assert covered_codes("lpo-katrineholm") == {"0482", "0483", "0428"}
+    assert covered_codes("lpo-kalmar") == {"0880", "0885", "0840"}
     vingaker = Organisation.objects.get(municipality_code="0428")
     assert list(vingaker.covering_police_areas.values_list("slug", flat=True)) == [
         "lpo-katrineholm"
     ]
+
+
+@pytest.mark.parametrize(
+    ("slug", "codes"),
+    [
+        # Danderyd, Täby, Vallentuna, Vaxholm, Österåker (polisen.se, Danderyd)
+        ("lpo-sodra-roslagen", {"0162", "0160", "0115", "0187", "0117"}),
+        # Umeå, Bjurholm, Nordmaling, Robertsfors, Vindeln, Vännäs (umea.se 2023)
+        ("lpo-umea", {"2480", "2403", "2401", "2409", "2404", "2460"}),
+        # Falun, Avesta, Hedemora and Borlänge, Ludvika, Säter, Smedjebacken, Gagnef
+        # (polisen.se 2020; one area Falun-Borlänge in 2016)
+        ("lpo-falun", {"2080", "2084", "2083"}),
+        ("lpo-borlange", {"2081", "2085", "2082", "2061", "2026"}),
+        # Kungsör, Hallstahammar, Köping, Arboga (polisen.se 2023)
+        ("lpo-vastra-malardalen", {"1960", "1961", "1983", "1984"}),
+        # Hässleholm, Östra Göinge and, since 2018, Osby (from Ljungby)
+        ("lpo-hassleholm", {"1293", "1256", "1273"}),
+        ("lpo-storgoteborg-syd", {"1480", "1481", "1401"}),  # Göteborg (part), Mölndal, Härryda
+        ("lpo-vallingby", {"0180", "0125"}),  # Stockholm (part), Ekerö
+    ],
+)
+def test_added_police_areas_cover_the_municipalities_their_sources_name(slug, codes):
+    assert covered_codes(slug) == codes
+
+
+def test_police_areas_carry_the_police_district_their_sources_name():
+    districts = dict(Organisation.objects.police_areas().values_list("slug", "police_district"))
+    assert districts["lpo-storgoteborg-nordost"] == "Storgöteborg"
+    assert districts["lpo-norrmalm"] == "Stockholm city"
+    assert districts["lpo-sodra-roslagen"] == "Stockholm nord"
+    assert districts["lpo-malmo-soder"] == "Malmö"
+    assert districts["lpo-nacka"] == ""  # no source names it
 
 
 def test_every_police_area_covers_at_least_one_municipality_and_each_only_kommuner():
@@ -148,12 +200,25 @@ def test_every_police_area_covers_at_least_one_municipality_and_each_only_kommun
         assert {org.kind for org in covered} == {Organisation.Kind.MUNICIPALITY}
 
 
-def test_no_municipality_is_covered_by_two_police_areas_in_the_data():
-    counts = Counter(code for row in police_area_rows() for code in row["kommunkoder"])
-    assert [code for code, n in counts.items() if n > 1] == []
-    assert PoliceAreaCoverage.objects.values("municipality").distinct().count() == sum(
-        counts.values()
+def test_only_stockholm_goteborg_and_malmo_are_split_between_police_areas():
+    areas_by_code = {}
+    for row in police_area_rows():
+        for code in row["kommunkoder"]:
+            areas_by_code.setdefault(code, set()).add(row["slug"])
+    split = {code: slugs for code, slugs in areas_by_code.items() if len(slugs) > 1}
+    assert split == SPLIT_MUNICIPALITIES
+    for code, slugs in SPLIT_MUNICIPALITIES.items():
+        municipality = Organisation.objects.get(municipality_code=code)
+        assert set(municipality.covering_police_areas.values_list("slug", flat=True)) == slugs
+    assert PoliceAreaCoverage.objects.values("municipality").distinct().count() == len(
+        areas_by_code
     )
+    assert PoliceAreaCoverage.objects.count() == sum(len(slugs) for slugs in areas_by_code.values())
+
+
+def test_a_row_lists_each_municipality_once():
+    for row in police_area_rows():
+        assert len(row["kommunkoder"]) == len(set(row["kommunkoder"])), row["slug"]
 
 
 def test_police_areas_lie_in_the_region_of_the_municipalities_they_cover():
@@ -221,3 +286,38 @@ def test_data_migration_brings_an_existing_database_up_to_date():
     assert Organisation.objects.police_areas().filter(
         coverage__isnull=False
     ).distinct().count() == (LPO_COUNT)
+
+
+def test_more_police_areas_migration_adds_the_areas_to_a_database_at_0005():
+    """A database that has only 0005's twelve lokalpolisområden gets the rest from 0007."""
+    first_twelve = {
+        "lpo-kalmar",
+        "lpo-nybro",
+        "lpo-vastervik",
+        "lpo-vaxjo",
+        "lpo-ljungby",
+        "lpo-ystad",
+        "lpo-trelleborg",
+        "lpo-kavlinge",
+        "lpo-eslov",
+        "lpo-klippan",
+        "lpo-karlskrona",
+        "lpo-katrineholm",
+    }
+    Organisation.objects.police_areas().filter(
+        slug__in=[row["slug"] for row in police_area_rows()]
+    ).exclude(slug__in=first_twelve).delete()
+    assert loaded_police_areas().count() == 12
+    kalmar_pk = Organisation.objects.get(slug="lpo-kalmar").pk
+
+    migration = import_module("organizations.migrations.0007_more_police_areas")
+    state = MigrationExecutor(connection).loader.project_state(
+        ("organizations", "0007_more_police_areas")
+    )
+    migration.load(state.apps, connection.schema_editor())
+
+    assert loaded_police_areas().count() == LPO_COUNT
+    assert Organisation.objects.get(slug="lpo-kalmar").pk == kalmar_pk
+    stockholm = Organisation.objects.get(municipality_code="0180")
+    assert stockholm.covering_police_areas.count() == len(SPLIT_MUNICIPALITIES["0180"])
+    assert Organisation.objects.get(slug="lpo-gotland").police_region.slug == "stockholm"
