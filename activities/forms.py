@@ -2,10 +2,41 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.models import Activity, ActivityReport, Measure
+from activities.models import NOTE_MAX_LENGTH, Activity, ActivityReport, Measure
 from core.forms import CrispyFormMixin
 from organizations.models import Area, Organisation
 from promises.models import Promise
+from situation.forms import MAX_LOCK_VERSION, PlausibleDatesMixin
+
+STALE_FORM = _(
+    "Formuläret saknar ett giltigt versionsnummer och har inte sparats. "
+    "Ladda om sidan och gör ändringen igen."
+)
+
+
+class LockVersionForm(forms.Form):
+    """The ``lock_version`` a POST was based on (``core.concurrency``): a number, or refused.
+
+    Read before anything is saved, so ``lock_version=abc`` gets a Swedish message
+    instead of a 500.
+    """
+
+    lock_version = forms.IntegerField(
+        min_value=0,
+        max_value=MAX_LOCK_VERSION,
+        error_messages={
+            "required": STALE_FORM,
+            "invalid": STALE_FORM,
+            "min_value": STALE_FORM,
+            "max_value": STALE_FORM,
+        },
+    )
+
+    @classmethod
+    def read(cls, data) -> int | None:
+        """The version in ``data``, or None when it is missing or not a number."""
+        form = cls(data)
+        return form.cleaned_data["lock_version"] if form.is_valid() else None
 
 
 class DateInput(forms.DateInput):
@@ -21,7 +52,10 @@ class ActivityPlanForm(CrispyFormMixin, forms.Form):
     )
     year = forms.IntegerField(label=_("År"), min_value=2000, max_value=2100)
     note = forms.CharField(
-        label=_("Kommentar"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Kommentar"),
+        required=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     seed_from_commitments = forms.BooleanField(
         label=_("Föreslå en aktivitet per åtagande"),
@@ -36,7 +70,7 @@ class ActivityPlanForm(CrispyFormMixin, forms.Form):
         self.fields["year"].initial = timezone.localdate().year
 
 
-class ActivityForm(CrispyFormMixin, forms.ModelForm):
+class ActivityForm(PlausibleDatesMixin, CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Activity
         fields = [
@@ -81,7 +115,7 @@ class ActivityForm(CrispyFormMixin, forms.ModelForm):
             del self.fields["status"]
 
 
-class ActivityReportForm(CrispyFormMixin, forms.ModelForm):
+class ActivityReportForm(PlausibleDatesMixin, CrispyFormMixin, forms.ModelForm):
     """The quick form, made for a phone: few fields, native date and number inputs."""
 
     class Meta:
@@ -115,7 +149,7 @@ class ActivityReportForm(CrispyFormMixin, forms.ModelForm):
             self.fields["performed_date"].initial = today
 
 
-class MeasureForm(CrispyFormMixin, forms.ModelForm):
+class MeasureForm(PlausibleDatesMixin, CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = Measure
         fields = ["description", "owner", "due_date"]

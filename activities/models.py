@@ -12,6 +12,7 @@ Rows invented for the demo carry ``is_example`` so every page can mark them
 
 import pghistory
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -20,6 +21,16 @@ from django.utils.translation import gettext_lazy as _
 from core.models import TimeStampedModel, VersionedModel
 from organizations.models import Area, Organisation, PartnershipScopedQuerySet
 from promises.models import Commitment, Promise
+
+# Longest texts, in characters: a few paragraphs, not a megabyte pasted by mistake.
+# Forms and full_clean() both enforce them (a TextField's max_length alone reaches only
+# the form).
+DESCRIPTION_MAX_LENGTH = 4_000
+NOTE_MAX_LENGTH = 2_000
+
+
+def _text_limit(length: int) -> dict:
+    return {"max_length": length, "validators": [MaxLengthValidator(length)]}
 
 
 class ActivityPlanQuerySet(PartnershipScopedQuerySet):
@@ -38,7 +49,7 @@ class ActivityPlan(VersionedModel):
         Promise, on_delete=models.PROTECT, related_name="activity_plans", verbose_name=_("löfte")
     )
     year = models.PositiveSmallIntegerField(_("år"))
-    note = models.TextField(_("kommentar"), blank=True)
+    note = models.TextField(_("kommentar"), blank=True, **_text_limit(NOTE_MAX_LENGTH))
     is_example = models.BooleanField(
         _("exempeldata"),
         default=False,
@@ -110,7 +121,9 @@ class Activity(VersionedModel):
         verbose_name=_("åtagande"),
     )
     title = models.CharField(_("aktivitet"), max_length=200)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = models.TextField(
+        _("beskrivning"), blank=True, **_text_limit(DESCRIPTION_MAX_LENGTH)
+    )
     responsible_organisation = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -201,7 +214,9 @@ class ActivityReport(TimeStampedModel):
         related_name="activity_reports",
         verbose_name=_("område"),
     )
-    description = models.TextField(_("vad gjordes"), blank=True)
+    description = models.TextField(
+        _("vad gjordes"), blank=True, **_text_limit(DESCRIPTION_MAX_LENGTH)
+    )
     count = models.PositiveIntegerField(
         _("antal"),
         default=1,
@@ -218,6 +233,7 @@ class ActivityReport(TimeStampedModel):
         _("iakttagelser"),
         blank=True,
         help_text=_("Vad ni såg eller fick höra, till exempel brister i belysningen."),
+        **_text_limit(DESCRIPTION_MAX_LENGTH),
     )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -19,9 +19,11 @@ from django.views.decorators.http import require_POST
 from activities import permissions as perms
 from activities import services
 from activities.forms import (
+    STALE_FORM,
     ActivityForm,
     ActivityPlanForm,
     ActivityReportForm,
+    LockVersionForm,
     MeasureForm,
     MeasureStatusForm,
 )
@@ -153,7 +155,13 @@ def activity_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
     if not perms.can_edit_plan(request.user, plan):
         raise PermissionDenied
     initial = {}
-    commitment = plan.promise.commitments.filter(pk=request.GET.get("commitment") or 0).first()
+    # ?commitment= preselects one; anything but a plain number preselects nothing.
+    wanted = request.GET.get("commitment", "")
+    commitment = (
+        plan.promise.commitments.filter(pk=int(wanted)).first()
+        if wanted.isascii() and wanted.isdigit() and len(wanted) <= 18
+        else None
+    )
     if commitment:
         defaults = services.activity_defaults(plan=plan, commitment=commitment)
         initial = {**defaults, "commitment": commitment}
@@ -212,8 +220,12 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
     conflict = None
     expected = activity.lock_version
     if request.method == "POST":
-        expected = int(request.POST.get("lock_version") or 0)
-        if form.is_valid():
+        posted = LockVersionForm.read(request.POST)
+        if posted is None:
+            form.add_error(None, STALE_FORM)
+        else:
+            expected = posted
+        if posted is not None and form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("areas", "commitment")}
             try:
                 services.activity_update(

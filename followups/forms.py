@@ -1,8 +1,20 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from activities.forms import STALE_FORM, LockVersionForm
 from core.forms import CrispyFormMixin
 from followups.models import CommitmentAssessment, FollowUp, FollowUpIndicatorValue
+
+__all__ = [
+    "STALE_FORM",
+    "AssessmentFormSet",
+    "FollowUpForm",
+    "IndicatorFormSet",
+    "LockVersionForm",
+]
+
+#: Indicator values one follow-up reports at most.
+MAX_INDICATORS = 50
 
 
 class FollowUpForm(CrispyFormMixin, forms.ModelForm):
@@ -22,8 +34,27 @@ class AssessmentForm(CrispyFormMixin, forms.ModelForm):
         }
 
 
+INCOMPLETE_FORM = _(
+    "Formuläret kom inte fram helt och har inte sparats. Ladda om sidan och försök igen."
+)
+
+
+class BaseAssessmentFormSet(forms.BaseModelFormSet):
+    """Every assessment of the follow-up, each once: the form always posts them all."""
+
+    def clean(self):
+        super().clean()
+        expected = len(self.get_queryset())
+        if self.total_form_count() != expected or self.initial_form_count() != expected:
+            raise forms.ValidationError(INCOMPLETE_FORM, code="incomplete")
+
+
 AssessmentFormSet = forms.modelformset_factory(
-    CommitmentAssessment, form=AssessmentForm, extra=0, can_delete=False
+    CommitmentAssessment,
+    form=AssessmentForm,
+    formset=BaseAssessmentFormSet,
+    extra=0,
+    can_delete=False,
 )
 
 
@@ -35,6 +66,12 @@ class IndicatorForm(CrispyFormMixin, forms.ModelForm):
 
 
 class BaseIndicatorFormSet(forms.BaseFormSet):
+    def clean(self):
+        super().clean()
+        # A negative count would post no rows and so delete every saved value.
+        if self.is_bound and self.management_form.cleaned_data.get("TOTAL_FORMS", 0) < 0:
+            raise forms.ValidationError(INCOMPLETE_FORM, code="incomplete")
+
     def cleaned_values(self) -> list[dict]:
         """Filled-in rows not marked for deletion, in order."""
         rows = []
@@ -47,5 +84,11 @@ class BaseIndicatorFormSet(forms.BaseFormSet):
 
 
 IndicatorFormSet = forms.formset_factory(
-    IndicatorForm, formset=BaseIndicatorFormSet, extra=1, can_delete=True
+    IndicatorForm,
+    formset=BaseIndicatorFormSet,
+    extra=1,
+    can_delete=True,
+    max_num=MAX_INDICATORS,
+    validate_max=True,
+    absolute_max=MAX_INDICATORS + 1,
 )

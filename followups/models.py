@@ -9,6 +9,7 @@ published. The public sees only published follow-ups of published promises.
 
 import pghistory
 from django.conf import settings
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -18,6 +19,15 @@ from django.utils.translation import gettext_lazy as _
 from core.models import TimeStampedModel, VersionedModel
 from organizations.models import Organisation, PartnershipScopedQuerySet
 from promises.models import Commitment, Promise
+
+# Longest texts, in characters: a follow-up's narrative is a page or two written for
+# residents, an assessment a paragraph. Forms and full_clean() both enforce them.
+NARRATIVE_MAX_LENGTH = 10_000
+ASSESSMENT_MAX_LENGTH = 4_000
+
+
+def _text_limit(length: int) -> dict:
+    return {"max_length": length, "validators": [MaxLengthValidator(length)]}
 
 
 class FollowUpQuerySet(PartnershipScopedQuerySet):
@@ -55,6 +65,7 @@ class FollowUp(VersionedModel):
         _("sammanfattning"),
         blank=True,
         help_text=_("Vad som har hänt under perioden, skrivet för invånarna."),
+        **_text_limit(NARRATIVE_MAX_LENGTH),
     )
     published_at = models.DateTimeField(_("publicerad"), null=True, blank=True, editable=False)
     reminder_sent_date = models.DateField(
@@ -143,11 +154,11 @@ class CommitmentAssessment(TimeStampedModel):
         _("bedömning"), max_length=20, choices=Status.choices, default=Status.PLANNED
     )
     promised = models.CharField(_("utlovat"), max_length=300, blank=True)
-    outcome = models.TextField(_("genomfört"), blank=True)
+    outcome = models.TextField(_("genomfört"), blank=True, **_text_limit(ASSESSMENT_MAX_LENGTH))
     done_count = models.PositiveIntegerField(_("genomfört, antal"), null=True, blank=True)
     target_count = models.PositiveIntegerField(_("mål, antal"), null=True, blank=True)
     progress_label = models.CharField(_("hittills"), max_length=200, blank=True)
-    comment = models.TextField(_("kommentar"), blank=True)
+    comment = models.TextField(_("kommentar"), blank=True, **_text_limit(ASSESSMENT_MAX_LENGTH))
     order = models.PositiveIntegerField(_("ordning"), default=0)
 
     class Meta:

@@ -19,7 +19,13 @@ from core.concurrency import StaleObjectError
 from core.dashboard import Panel
 from followups import permissions as perms
 from followups import services
-from followups.forms import AssessmentFormSet, FollowUpForm, IndicatorFormSet
+from followups.forms import (
+    STALE_FORM,
+    AssessmentFormSet,
+    FollowUpForm,
+    IndicatorFormSet,
+    LockVersionForm,
+)
 from followups.models import CommitmentAssessment, FollowUp, FollowUpApproval
 from followups.selectors import workspace_followups
 from promises.models import Promise
@@ -181,12 +187,16 @@ def followup_refresh(request: HttpRequest, pk: int) -> HttpResponse:
     followup = _load(request, pk)
     if not perms.can_edit_followup(request.user, followup):
         raise PermissionDenied
+    expected = LockVersionForm.read(request.POST)
+    if expected is None:
+        messages.error(request, str(STALE_FORM))
+        return redirect(followup)
     return _run(
         request,
         services.followup_refresh_counts,
         followup,
         _("Antalen är uppdaterade från rapporterna."),
-        expected_version=int(request.POST.get("lock_version") or 0),
+        expected_version=expected,
     )
 
 
@@ -232,8 +242,17 @@ def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
     expected = followup.lock_version
     conflict = None
     if request.method == "POST":
-        expected = int(request.POST.get("lock_version") or 0)
-        if form.is_valid() and formset.is_valid() and indicators.is_valid():
+        posted = LockVersionForm.read(request.POST)
+        if posted is None:
+            form.add_error(None, STALE_FORM)
+        else:
+            expected = posted
+        # Every part validated, so every message shows at once; the formsets' own
+        # (a tampered management form) go above the form, where the template shows them.
+        valid = all([form.is_valid(), formset.is_valid(), indicators.is_valid()])
+        for error in [*formset.non_form_errors(), *indicators.non_form_errors()]:
+            form.add_error(None, error)
+        if posted is not None and valid:
             values = {
                 f.instance.pk: {k: f.cleaned_data[k] for k in ("status", "outcome", "comment")}
                 for f in formset.forms

@@ -1,5 +1,7 @@
 """Forms for lägesbilder: validation and layout only; saving is in services."""
 
+from datetime import date
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -19,11 +21,49 @@ from situation.models import (
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
+#: Dates the workspace accepts: anything outside is a typing error (0001-01-01, 9999-12-31),
+#: and date arithmetic (periods, due dates) stays far from Python's limits.
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+#: The largest ``lock_version`` a PositiveIntegerField holds.
+MAX_LOCK_VERSION = 2**31 - 1
 
-class SituationReportForm(CrispyFormMixin, forms.ModelForm):
+
+def validate_plausible_date(value: date | None) -> None:
+    if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
+        raise forms.ValidationError(
+            _("Ange ett datum mellan %(earliest)s och %(latest)s."),
+            code="date_out_of_range",
+            params={"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
+        )
+
+
+class PlausibleDatesMixin:
+    """Every date field of the form takes dates from 2000 to 2100 only."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField):
+                field.validators.append(validate_plausible_date)
+                field.widget.attrs.setdefault("min", EARLIEST_DATE.isoformat())
+                field.widget.attrs.setdefault("max", LATEST_DATE.isoformat())
+
+
+class SituationReportForm(PlausibleDatesMixin, CrispyFormMixin, forms.ModelForm):
     """The report's own fields; ``lock_version`` guards against silent overwrites."""
 
-    lock_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    lock_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        required=False,
+        min_value=0,
+        max_value=MAX_LOCK_VERSION,
+        error_messages={
+            "invalid": _("Formuläret har ett ogiltigt versionsnummer. Ladda om sidan."),
+            "min_value": _("Formuläret har ett ogiltigt versionsnummer. Ladda om sidan."),
+            "max_value": _("Formuläret har ett ogiltigt versionsnummer. Ladda om sidan."),
+        },
+    )
 
     class Meta:
         model = SituationReport
@@ -49,6 +89,9 @@ class SituationReportForm(CrispyFormMixin, forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "lock_version" in self._errors:
+            # A hidden field's error would show nowhere: say it above the form.
+            self.add_error(None, self._errors.pop("lock_version"))
         start, end = cleaned.get("period_start_date"), cleaned.get("period_end_date")
         if start and end and end < start:
             self.add_error(

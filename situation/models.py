@@ -9,6 +9,7 @@ the open data, and intelligence (underrättelser) can never be public.
 
 import pghistory
 from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -24,6 +25,17 @@ class Visibility(models.TextChoices):
 
 
 VISIBILITY_HELP = _("Interna uppgifter visas aldrig för allmänheten eller i öppna data.")
+
+# Longest texts, in characters: room for what real lägesbilder hold (a summary is
+# a page or two), not for a megabyte pasted by mistake. Forms and full_clean() both
+# enforce them (a TextField's max_length alone reaches only the form).
+SUMMARY_MAX_LENGTH = 10_000
+FINDING_MAX_LENGTH = 4_000
+NOTE_MAX_LENGTH = 2_000
+
+
+def _text_limit(length: int) -> dict:
+    return {"max_length": length, "validators": [MaxLengthValidator(length)]}
 
 
 class SituationReportQuerySet(PartnershipScopedQuerySet):
@@ -52,6 +64,7 @@ class SituationReport(VersionedModel):
     summary = models.TextField(
         _("sammanfattning"),
         blank=True,
+        **_text_limit(SUMMARY_MAX_LENGTH),
         help_text=_("Visas för allmänheten tillsammans med det publicerade medborgarlöftet."),
     )
     method = models.CharField(
@@ -146,7 +159,7 @@ class Source(TimeStampedModel):
     kind = models.CharField(_("typ av källa"), max_length=20, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("år"), null=True, blank=True)
     title = models.CharField(_("titel"), max_length=200)
-    note = models.TextField(_("anteckning"), blank=True)
+    note = models.TextField(_("anteckning"), blank=True, **_text_limit(NOTE_MAX_LENGTH))
     visibility = models.CharField(
         _("synlighet"),
         max_length=10,
@@ -233,7 +246,7 @@ class Finding(TimeStampedModel):
     sources = models.ManyToManyField(
         Source, blank=True, related_name="findings", verbose_name=_("källor")
     )
-    text = models.TextField(_("fynd"))
+    text = models.TextField(_("fynd"), **_text_limit(FINDING_MAX_LENGTH))
     groups = ArrayField(
         models.CharField(max_length=20, choices=TargetGroup.choices),
         blank=True,
@@ -299,7 +312,7 @@ class Indicator(TimeStampedModel):
         blank=True,
         help_text=_("Vilka som mäts, till exempel ”elever i årskurs 9”."),
     )
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = models.TextField(_("beskrivning"), blank=True, **_text_limit(NOTE_MAX_LENGTH))
     source = models.ForeignKey(
         Source,
         on_delete=models.SET_NULL,

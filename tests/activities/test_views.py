@@ -158,7 +158,12 @@ def test_report_by_htmx_returns_the_refreshed_section(client, kalmar_coordinator
 
 @pytest.mark.parametrize(
     ("performed_date", "message"),
-    [("2019-12-31", "aktivitetsplanens år"), ("2999-01-01", "framtiden")],
+    [
+        ("2019-12-31", "aktivitetsplanens år"),
+        ("2099-01-01", "framtiden"),
+        ("2999-01-01", "Ange ett datum mellan 2000-01-01 och 2100-12-31"),
+        ("0001-01-01", "Ange ett datum mellan 2000-01-01 och 2100-12-31"),
+    ],
 )
 def test_report_outside_the_plan_year_is_refused(
     client, kalmar_coordinator, activity, performed_date, message
