@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class User(AbstractUser):
@@ -42,3 +43,26 @@ class User(AbstractUser):
     @property
     def is_erased(self) -> bool:
         return self.erased_at is not None
+
+
+class PasskeyCredential(Device):
+    """A WebAuthn credential (passkey or security key) registered as a second factor.
+
+    A django-otp ``Device`` so that ``django_otp.login`` and ``user.is_verified()``
+    treat it like the TOTP and recovery-code devices. It verifies no typed
+    token: ``accounts.mfa`` checks a WebAuthn assertion against ``public_key``.
+    """
+
+    credential_id = models.CharField(_("nyckelns id"), max_length=512, unique=True)
+    public_key = models.BinaryField(_("publik nyckel"))
+    sign_count = models.PositiveBigIntegerField(_("antal användningar"), default=0)
+    transports = models.JSONField(_("överföringssätt"), default=list, blank=True)
+    created_at = models.DateTimeField(_("registrerad"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("säkerhetsnyckel")
+        verbose_name_plural = _("säkerhetsnycklar")
+
+    def verify_token(self, token) -> bool:
+        return False

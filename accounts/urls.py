@@ -1,11 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from accounts import views
+from accounts.middleware import second_factor_exempt
+
 app_name = "accounts"
 
 urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logga-ut/", second_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
+    path("tvastegsverifiering/", views.second_factor, name="second-factor"),
+    path("sakerhet/", views.security, name="security"),
+    path("sakerhet/app/", views.totp_add, name="totp-add"),
+    path("sakerhet/reservkoder/", views.recovery_codes, name="recovery-codes"),
+    path("sakerhet/nyckel/", views.passkey_add, name="passkey-add"),
+    path("sakerhet/ta-bort/<slug:kind>/<int:pk>/", views.device_remove, name="device-remove"),
     path(
         "losenord/",
         auth_views.PasswordChangeView.as_view(

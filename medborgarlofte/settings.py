@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "pgtrigger",
     "pghistory",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks_db",
     "core",
     "accounts",
@@ -61,6 +64,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # request.user.is_verified(); then everyone with a second factor must have used it.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -149,6 +155,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# Signing asks for the password and a second factor (TOTP or a passkey). A
+# partnership can turn it off; new partnerships require it unless this says
+# otherwise (off by default only in development, where the demo runs).
+MFA_REQUIRED_FOR_SIGNING_DEFAULT = env.bool("MFA_REQUIRED_FOR_SIGNING", default=not DEBUG)
+
+# Second factors: TOTP (django-otp), recovery codes, passkeys (WebAuthn).
+OTP_TOTP_ISSUER = "Medborgarlöfte"
+WEBAUTHN_RP_NAME = "Medborgarlöfte"
+# Administrators must use a second factor (in production by default).
+MFA_REQUIRED_FOR_STAFF = env.bool("MFA_REQUIRED_FOR_STAFF", default=not DEBUG)
+# Failed signing attempts (password or second factor) before signing is paused.
+SIGNING_FAILURE_LIMIT = env.int("SIGNING_FAILURE_LIMIT", default=5)
+SIGNING_COOLOFF_SECONDS = env.int("SIGNING_COOLOFF_MINUTES", default=15) * 60
 
 # Login throttling: lock a username from one IP address after five failures.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)

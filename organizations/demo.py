@@ -4,19 +4,22 @@ Idempotent: running it again updates instead of duplicating. The accounts are
 roles, not people; no real person's name is used for a login.
 """
 
+from base64 import b32encode
 from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from organizations.models import Membership, Organisation, Partnership
+from organizations.models import Membership, Organisation, Partnership, SigningRole
 from organizations.services import membership_grant, partnership_create
 
 DEMO_PASSWORD = "demo-medborgarlofte"
 
 Role = Membership.Role
 
-# (username, first name, last name, organisation key, role, title)
+# (username, first name, last name, organisation key, role, title); signatories sign in the
+# role SIGNING_ROLES names.
 DEMO_USERS = [
     (
         "kalmar-samordnare",
@@ -135,7 +138,10 @@ def load(stdout=None) -> dict:
                 agreement_reference=reference,
                 agreement_start_date=start,
                 agreement_end_date=end,
-                signatories=[(police, titles[0]), (municipality, titles[1])],
+                signatories=[
+                    (police, SigningRole.POLICE_AREA_CHIEF, titles[0]),
+                    (municipality, SigningRole.BOARD_CHAIR, titles[1]),
+                ],
             )
         partnerships[key] = partnership
 
@@ -151,7 +157,13 @@ def load(stdout=None) -> dict:
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save(update_fields=["password"])
-        membership_grant(user=user, organisation=orgs[org_key], role=role, title=title)
+        membership_grant(
+            user=user,
+            organisation=orgs[org_key],
+            role=role,
+            title=title,
+            signing_role=SIGNING_ROLES.get(username, ""),
+        )
 
     admin, created = User.objects.get_or_create(
         username="admin",
@@ -167,7 +179,42 @@ def load(stdout=None) -> dict:
         admin.set_password(DEMO_PASSWORD)
         admin.save(update_fields=["password"])
 
+    # Those who sign or administer have a second factor: a TOTP app, whose
+    # secret `make run` prints (a real app, or `manage.py demo_code`, gives the code).
+    for username in SECOND_FACTOR_USERS:
+        user = User.objects.get(username=username)
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            TOTPDevice.objects.create(user=user, name="Kodapp (demo)", confirmed=True)
+    for partnership in partnerships.values():
+        if not partnership.require_mfa_for_signing:
+            partnership.require_mfa_for_signing = True
+            partnership.save(update_fields=["require_mfa_for_signing"])
+
     return {"organisations": orgs, "partnerships": partnerships}
+
+
+def totp_secrets() -> dict[str, str]:
+    """``{username: base32 secret}`` of the demo's TOTP apps, to enter in an authenticator."""
+    devices = TOTPDevice.objects.filter(
+        user__username__in=SECOND_FACTOR_USERS, confirmed=True
+    ).select_related("user")
+    return {d.user.username: b32encode(d.bin_key).decode() for d in devices.order_by("pk")}
+
+
+SECOND_FACTOR_USERS = [
+    "admin",
+    "kalmar-lpo-chef",
+    "kalmar-ks-ordforande",
+    "katrineholm-lpo-chef",
+    "katrineholm-ks-ordforande",
+]
+
+SIGNING_ROLES = {
+    "kalmar-lpo-chef": SigningRole.POLICE_AREA_CHIEF,
+    "kalmar-ks-ordforande": SigningRole.BOARD_CHAIR,
+    "katrineholm-lpo-chef": SigningRole.POLICE_AREA_CHIEF,
+    "katrineholm-ks-ordforande": SigningRole.BOARD_CHAIR,
+}
 
 
 def logins() -> list[tuple[str, str]]:

@@ -217,6 +217,28 @@ class PoliceAreaCoverage(models.Model):
         return f"{self.police_area} – {self.municipality}"
 
 
+class SigningRole(models.TextChoices):
+    """The office a signature is given in. A requirement names one; a membership holds one.
+
+    A signature fills exactly the requirement whose organisation and signing
+    role match the signer's own membership.
+    """
+
+    POLICE_AREA_CHIEF = "lpo_chef", _("Lokalpolisområdeschef")
+    POLICE_DISTRICT_CHIEF = "polisomradeschef", _("Polisområdeschef")
+    COMMUNITY_POLICE = "kommunpolis", _("Kommunpolis")
+    MUNICIPAL_REPRESENTATIVE = "kommunens_foretradare", _("Kommunens företrädare")
+    BOARD_CHAIR = "ks_ordforande", _("Kommunstyrelsens ordförande")
+    COMMISSIONER = "kommunalrad", _("Kommunalråd")
+    MUNICIPAL_CHIEF = "kommunchef", _("Kommunchef eller kommundirektör")
+    PARTNER_REPRESENTATIVE = "partens_foretradare", _("Partens företrädare")
+
+
+def mfa_required_by_default() -> bool:
+    """Partnerships require a second factor for signing unless settings say otherwise."""
+    return settings.MFA_REQUIRED_FOR_SIGNING_DEFAULT
+
+
 class PartnershipQuerySet(models.QuerySet):
     def _for_member_orgs(self, org_ids):
         return self.filter(
@@ -282,6 +304,22 @@ class Partnership(TimeStampedModel):
         _("överenskommelsen gäller från"), null=True, blank=True
     )
     agreement_end_date = models.DateField(_("överenskommelsen gäller till"), null=True, blank=True)
+    require_mfa_for_signing = models.BooleanField(
+        _("kräv tvåstegsverifiering vid underskrift"),
+        default=mfa_required_by_default,
+        help_text=_(
+            "Undertecknarna bekräftar varje underskrift med lösenord och en andra faktor "
+            "(kod från en app eller säkerhetsnyckel)."
+        ),
+    )
+    separate_signatories = models.BooleanField(
+        _("en person per underskrift"),
+        default=True,
+        help_text=_(
+            "En person kan bara uppfylla ett krav på underskrift i samma version, "
+            "även om hen har flera roller."
+        ),
+    )
 
     objects = PartnershipQuerySet.as_manager()
 
@@ -324,18 +362,19 @@ class Partnership(TimeStampedModel):
         )
 
     def signatories(self):
-        """Active users who may sign for an organisation that must sign."""
+        """Active users whose membership matches one of the signing requirements."""
         from django.contrib.auth import get_user_model
 
-        return (
-            get_user_model()
-            .objects.filter(
-                memberships__organisation__in=self.signatory_requirements.values("organisation"),
+        matches = Q(pk__in=[])
+        for organisation_id, signing_role in self.signatory_requirements.values_list(
+            "organisation_id", "signing_role"
+        ):
+            matches |= Q(
+                memberships__organisation_id=organisation_id,
+                memberships__signing_role=signing_role,
                 memberships__role=Membership.Role.SIGNATORY,
-                is_active=True,
             )
-            .distinct()
-        )
+        return get_user_model().objects.filter(matches, is_active=True).distinct()
 
     def party_ids(self) -> set[int]:
         """Ids of every party; uses prefetched relations when the caller has them."""
@@ -365,10 +404,12 @@ class PartnershipScopedQuerySet(models.QuerySet):
 
 
 class SignatoryRequirement(models.Model):
-    """A role that must sign every promise of the partnership.
+    """An organisation and signing role that must sign every promise of the partnership.
 
     The default is the police chief of the lokalpolisområde and one
-    representative per kommun; some partnerships require four signatures.
+    representative per kommun; some partnerships require four signatures
+    (lokalpolisområdeschef, kommunpolis, kommunchef, kommunalråd). ``title`` is
+    what the signed document says under the name.
     """
 
     partnership = models.ForeignKey(
@@ -380,8 +421,11 @@ class SignatoryRequirement(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organisation")
     )
+    signing_role = models.CharField(
+        _("undertecknar i egenskap av"), max_length=30, choices=SigningRole.choices
+    )
     title = models.CharField(
-        _("roll"),
+        _("titel på dokumentet"),
         max_length=120,
         help_text=_("Till exempel ”Lokalpolisområdeschef” eller ”Kommunstyrelsens ordförande”."),
     )
@@ -440,6 +484,13 @@ class Membership(TimeStampedModel):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("roll"), max_length=20, choices=Role.choices)
+    signing_role = models.CharField(
+        _("undertecknar i egenskap av"),
+        max_length=30,
+        choices=SigningRole.choices,
+        blank=True,
+        help_text=_("För undertecknare: vilket krav på underskrift personen kan uppfylla."),
+    )
     title = models.CharField(
         _("titel"),
         max_length=120,
@@ -458,7 +509,17 @@ class Membership(TimeStampedModel):
                 fields=["user", "organisation", "role"],
                 name="membership_unique_role",
                 violation_error_message=_("Användaren har redan den rollen i organisationen."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(role="firmatecknare") | Q(signing_role=""),
+                name="membership_signing_role_only_for_signatories",
+                violation_error_message=_("Bara undertecknare undertecknar i en viss egenskap."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="firmatecknare") | ~Q(signing_role=""),
+                name="membership_signatory_has_signing_role",
+                violation_error_message=_("Ange i vilken egenskap undertecknaren skriver under."),
+            ),
         ]
 
     def __str__(self):

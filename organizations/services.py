@@ -5,10 +5,16 @@ from datetime import date
 
 from django.db import transaction
 
-from organizations.models import Membership, Organisation, Partnership, SignatoryRequirement
+from organizations.models import (
+    Membership,
+    Organisation,
+    Partnership,
+    SignatoryRequirement,
+    SigningRole,
+)
 
-DEFAULT_POLICE_SIGNATORY = "Lokalpolisområdeschef"
-DEFAULT_MUNICIPAL_SIGNATORY = "Kommunens företrädare"
+DEFAULT_POLICE_SIGNATORY = (SigningRole.POLICE_AREA_CHIEF, "Lokalpolisområdeschef")
+DEFAULT_MUNICIPAL_SIGNATORY = (SigningRole.MUNICIPAL_REPRESENTATIVE, "Kommunens företrädare")
 
 
 @transaction.atomic
@@ -20,12 +26,13 @@ def partnership_create(
     agreement_reference: str = "",
     agreement_start_date: date | None = None,
     agreement_end_date: date | None = None,
-    signatories: Iterable[tuple[Organisation, str]] | None = None,
+    signatories: Iterable[tuple[Organisation, str, str]] | None = None,
 ) -> Partnership:
     """Create a partnership with its signing requirements.
 
-    Without ``signatories`` the police chief and one representative of each
-    kommun must sign, which is the common case.
+    ``signatories`` are ``(organisation, signing role, title on the document)``.
+    Without them the police chief and one representative of each kommun must
+    sign, which is the common case.
     """
     municipalities = list(municipalities)
     partnership = Partnership(
@@ -39,20 +46,30 @@ def partnership_create(
     partnership.save()
     partnership.municipalities.set(municipalities)
     if signatories is None:
-        signatories = [(police_area, DEFAULT_POLICE_SIGNATORY)] + [
-            (m, DEFAULT_MUNICIPAL_SIGNATORY) for m in municipalities
+        signatories = [(police_area, *DEFAULT_POLICE_SIGNATORY)] + [
+            (m, *DEFAULT_MUNICIPAL_SIGNATORY) for m in municipalities
         ]
-    for order, (organisation, title) in enumerate(signatories):
+    for order, (organisation, signing_role, title) in enumerate(signatories):
         requirement = SignatoryRequirement(
-            partnership=partnership, organisation=organisation, title=title, order=order
+            partnership=partnership,
+            organisation=organisation,
+            signing_role=signing_role,
+            title=title,
+            order=order,
         )
         requirement.full_clean()
         requirement.save()
     return partnership
 
 
-def membership_grant(*, user, organisation: Organisation, role: str, title: str = "") -> Membership:
+def membership_grant(
+    *, user, organisation: Organisation, role: str, title: str = "", signing_role: str = ""
+) -> Membership:
+    """Give ``user`` a role in ``organisation``; signatories sign in one ``signing_role``."""
     membership, _ = Membership.objects.update_or_create(
-        user=user, organisation=organisation, role=role, defaults={"title": title}
+        user=user,
+        organisation=organisation,
+        role=role,
+        defaults={"title": title, "signing_role": signing_role},
     )
     return membership

@@ -51,7 +51,7 @@ def version_record(version: PromiseVersion) -> dict:
 
 
 def signature_record(signature: Signature, *, promise_id: int, version_number: int) -> dict:
-    return {
+    record = {
         "kind": "signature",
         "promise_id": promise_id,
         "version": version_number,
@@ -66,6 +66,10 @@ def signature_record(signature: Signature, *, promise_id: int, version_number: i
         else None,
         "place": signature.place,
     }
+    if signature.evidence_sha256:
+        # A paper signature names the scan it was recorded from.
+        record["evidence_sha256"] = signature.evidence_sha256
+    return record
 
 
 def record_sha256(record: dict) -> str:

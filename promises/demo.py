@@ -12,6 +12,7 @@ Idempotent: a promise that exists (by partnership and title) is left alone.
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -19,11 +20,14 @@ from organizations.models import Area, Organisation, Partnership, Theme
 from promises.models import Commitment, Promise
 from promises.services import (
     commitment_create,
+    promise_confirm_paper_signatures,
     promise_create,
     promise_record_paper_signatures,
+    promise_snapshot,
     promise_submit_for_signing,
     promises_expire_due,
 )
+from promises.snapshot import parse
 from situation.models import SituationReport
 
 KATRINEHOLM_TITLE = "Medborgarlöfte Katrineholms kommun 2020"
@@ -280,6 +284,20 @@ def _commitments(user, promise, rows):
         commitment_create(user=user, promise=promise, areas=areas, **fields)
 
 
+def _rendition(promise) -> bytes:
+    """A PDF of the promise's text standing in for the scan of the signed page.
+
+    The demo has no scan of the original; this page says so at the top, so it
+    can never be taken for the signed document.
+    """
+    from django.template.loader import render_to_string
+    from weasyprint import HTML
+
+    content = parse(promise_snapshot(promise))
+    html = render_to_string("promises/demo_rendition.html", {"content": content})
+    return HTML(string=html).write_pdf()
+
+
 def _report(partnership) -> SituationReport | None:
     """The partnership's lägesbild (from the situation demo), cited before anything is signed."""
     return SituationReport.objects.filter(partnership=partnership).order_by("pk").first()
@@ -357,7 +375,12 @@ def load(stdout=None) -> None:
                     "title": "Kommunstyrelsens ordförande",
                 },
             ],
+            scan=SimpleUploadedFile("katrineholm-2020.pdf", _rendition(katrineholm_2020)),
             note="Det undertecknade dokumentet för 2020 registrerat i efterhand.",
+        )
+        # The other party checks the page against the text and confirms.
+        promise_confirm_paper_signatures(
+            user=User.objects.get(username="katrineholm-kommunpolis"), promise=katrineholm_2020
         )
 
     # --- Kalmar 2019–2020: waiting for signatures ----------------------------------------

@@ -3,6 +3,7 @@
 Views hand ``cleaned_data`` to ``promises.services``; nothing here saves.
 """
 
+from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
@@ -257,16 +258,46 @@ class CommitmentUpdateForm(LockVersionMixin, CommitmentForm):
 
 
 class SignForm(CrispyFormMixin, forms.Form):
-    """Signing asks for the password again: a deliberate act by the person at the keyboard."""
+    """Signing: the exact version read, the role signed in, the password and a second factor.
 
+    ``version_id`` and ``content_sha256`` are what the signer was shown; the
+    service refuses them if another version is awaiting signatures by then.
+    """
+
+    version_id = forms.IntegerField(widget=forms.HiddenInput)
+    content_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+    requirement = forms.TypedChoiceField(
+        label=_("Du signerar som"), coerce=int, widget=forms.RadioSelect, required=False
+    )
     password = forms.CharField(
         label=_("Ditt lösenord"),
         strip=False,
+        max_length=256,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text=_("Skriv ditt lösenord igen för att bekräfta att det är du som signerar."),
     )
-    #: The hash the signer was shown; refused if the version changed meanwhile.
-    content_sha256 = forms.CharField(widget=forms.HiddenInput)
+    code = forms.CharField(
+        label=_("Kod från appen eller reservkod"),
+        required=False,
+        max_length=64,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+        help_text=_("Den andra faktorn. Har du en säkerhetsnyckel kan du använda den i stället."),
+    )
+    passkey = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20000)
+
+    def __init__(self, *args, requirements=(), second_factor=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["requirement"].choices = [
+            (r.pk, f"{r.title}, {r.organisation.display_name}") for r in requirements
+        ]
+        if len(requirements) <= 1:
+            self.fields["requirement"].widget = forms.HiddenInput()
+        if not second_factor:
+            del self.fields["code"]
+            del self.fields["passkey"]
+            self.helper = FormHelper(self)
+            self.helper.form_tag = False
+            self.helper.disable_csrf = True
 
 
 class NoteForm(forms.Form):
@@ -306,8 +337,13 @@ class PaperSignatureForm(CrispyFormMixin, forms.Form):
 
 
 class PaperSignaturesNoteForm(CrispyFormMixin, forms.Form):
-    """The comment on a paper registration, and the content the coordinator was shown."""
+    """The scan of the signed page, a comment, and the content the coordinator was shown."""
 
+    scan = forms.FileField(
+        label=_("Skanning eller foto av den undertecknade sidan"),
+        help_text=_("PDF, PNG eller JPEG, högst 10 MB. Den visas för allmänheten med löftet."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}),
+    )
     note = forms.CharField(
         label=_("Kommentar (frivillig)"),
         required=False,

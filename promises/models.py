@@ -15,7 +15,7 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import VersionedModel
+from core.models import TimeStampedModel, VersionedModel
 from organizations.models import (
     Area,
     Organisation,
@@ -43,6 +43,7 @@ class Promise(VersionedModel):
     class Status(models.TextChoices):
         DRAFT = "utkast", _("Utkast")
         AWAITING_SIGNATURES = "klar_for_signering", _("Klar för signering")
+        AWAITING_PAPER = "papper_bekraftas", _("Pappersunderskrifter väntar på bekräftelse")
         PUBLISHED = "publicerad", _("Publicerad")
         ENDED = "avslutad", _("Avslutad")
 
@@ -181,6 +182,7 @@ class Promise(VersionedModel):
         return self.is_live and self.status in (
             self.Status.DRAFT,
             self.Status.AWAITING_SIGNATURES,
+            self.Status.AWAITING_PAPER,
         )
 
     @property
@@ -455,7 +457,10 @@ class Signature(ChainedRecord):
     """
 
     class Method(models.TextChoices):
-        PASSWORD = "losenord", _("Digitalt, med förnyad inloggning (lösenord)")
+        PASSWORD = "losenord", _("Digitalt, med lösenord")
+        PASSWORD_TOTP = "losenord_totp", _("Digitalt, med lösenord och kod från app")
+        PASSWORD_PASSKEY = "losenord_nyckel", _("Digitalt, med lösenord och säkerhetsnyckel")
+        PASSWORD_RECOVERY = "losenord_reservkod", _("Digitalt, med lösenord och reservkod")
         PAPER = "papper", _("På papper")
 
     version = models.ForeignKey(
@@ -494,10 +499,12 @@ class Signature(ChainedRecord):
     )
     organisation_name = models.CharField(_("organisationens namn"), max_length=200)
     content_sha256 = models.CharField(_("signerad SHA-256"), max_length=64)
-    method = models.CharField(_("metod"), max_length=10, choices=Method.choices)
+    method = models.CharField(_("metod"), max_length=20, choices=Method.choices)
     signed_at = models.DateTimeField(_("signerad (databastid)"), db_default=Now())
     signed_on_date = models.DateField(_("datum på papperet"), null=True, blank=True)
     place = models.CharField(_("ort"), max_length=120, blank=True)
+    #: For a paper signature: the SHA-256 of the scanned signed page it was recorded from.
+    evidence_sha256 = models.CharField(_("skanningens SHA-256"), max_length=64, blank=True)
 
     objects = SignatureQuerySet.as_manager()
 
@@ -547,6 +554,7 @@ class PromiseTransition(models.Model):
         AMENDED = "andras", _("Ändring påbörjad")
         ENDED = "avslutat", _("Avslutat")
         PAPER = "papper", _("Pappersunderskrifter registrerade")
+        PAPER_CONFIRMED = "papper_bekraftat", _("Pappersunderskrifter bekräftade")
 
     promise = models.ForeignKey(
         Promise, on_delete=models.PROTECT, related_name="transitions", verbose_name=_("löfte")
@@ -580,3 +588,102 @@ class PromiseTransition(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} – {self.promise}"
+
+
+def paper_scan_path(instance, filename: str) -> str:
+    """Scans are stored under their own hash: nothing can be swapped in under the same name."""
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+        instance.scan_content_type, "bin"
+    )
+    return f"pappersunderskrifter/{instance.promise_id}/{instance.scan_sha256}.{extension}"
+
+
+@pghistory.track(exclude=["updated_at"])
+class PaperSigning(TimeStampedModel):
+    """A document signed on paper, recorded by one party and confirmed by the other.
+
+    One coordinator records who signed (names, titles, date and place), uploads
+    the scan or photo of the signed page and freezes the draft as a version; a
+    coordinator of the other party checks the scan against the version and
+    confirms. Only then are the signatures recorded and the promise published.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "vantar", _("Väntar på bekräftelse")
+        CONFIRMED = "bekraftad", _("Bekräftad")
+        REJECTED = "avvisad", _("Avvisad")
+
+    promise = models.ForeignKey(
+        Promise, on_delete=models.PROTECT, related_name="paper_signings", verbose_name=_("löfte")
+    )
+    version = models.OneToOneField(
+        PromiseVersion,
+        on_delete=models.PROTECT,
+        related_name="paper_signing",
+        verbose_name=_("version"),
+    )
+    #: ``[{"requirement_id", "name", "title", "date", "place"}]`` as the recorder typed them.
+    signatures = models.JSONField(_("underskrifter"))
+    scan = models.FileField(_("skanning"), upload_to=paper_scan_path, max_length=200)
+    scan_sha256 = models.CharField(_("skanningens SHA-256"), max_length=64)
+    scan_content_type = models.CharField(_("filtyp"), max_length=40)
+    scan_size = models.PositiveIntegerField(_("storlek (byte)"))
+    note = models.TextField(_("kommentar"), blank=True, max_length=1000)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registrerad av"),
+    )
+    recorded_by_name = models.CharField(_("registrerad av (namn)"), max_length=200)
+    recorded_for = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registrerad för"),
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bekräftad eller avvisad av"),
+    )
+    decided_by_name = models.CharField(
+        _("bekräftad eller avvisad av (namn)"), max_length=200, blank=True
+    )
+    decided_for = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("för organisationen"),
+    )
+    decided_at = models.DateTimeField(_("beslutad"), null=True, blank=True)
+    decision_note = models.TextField(_("motivering"), blank=True, max_length=1000)
+
+    class Meta:
+        verbose_name = _("pappersunderskrift")
+        verbose_name_plural = _("pappersunderskrifter")
+        ordering = ["promise", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["promise"],
+                condition=Q(status="vantar"),
+                name="paper_signing_one_pending_per_promise",
+            ),
+            models.CheckConstraint(
+                condition=Q(scan_sha256__regex=r"^[0-9a-f]{64}$"),
+                name="paper_signing_scan_sha256_hex",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.promise} – version {self.version.number} ({self.get_status_display()})"

@@ -3,11 +3,7 @@
 import rules
 
 from organizations.models import Membership
-from organizations.permissions import (
-    can_coordinate_partnership,
-    can_view_partnership,
-    roles_by_organisation,
-)
+from organizations.permissions import can_coordinate_partnership, can_view_partnership
 
 
 @rules.predicate
@@ -25,17 +21,42 @@ def can_edit_promise(user, promise) -> bool:
     return promise is not None and promise.is_editable and can_coordinate_promise(user, promise)
 
 
+def signing_roles(user) -> set[tuple[int, str]]:
+    """``{(organisation_id, signing_role)}`` the user may sign in, memoised on the user."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_signing_roles", None)
+    if cached is None:
+        cached = set(
+            Membership.objects.filter(user=user, role=Membership.Role.SIGNATORY).values_list(
+                "organisation_id", "signing_role"
+            )
+        )
+        user._signing_roles = cached
+    return cached
+
+
 def signable_requirements(user, promise, version):
-    """The signing requirements ``user`` can fulfil on ``version`` that nobody has yet."""
+    """The requirements of ``version`` that ``user`` may fill now.
+
+    A requirement matches when the user signs for its organisation in its
+    signing role; one already signed is taken. With separate signatories (the
+    default) a user who signed the version has nothing left to fill, however
+    many roles they hold.
+    """
     if version is None or not user.is_authenticated:
         return []
-    held = roles_by_organisation(user)
-    signed = {s.requirement_id for s in version.signatures.all()}
+    signatures = list(version.signatures.all())
+    partnership = promise.partnership
+    if partnership.separate_signatories and any(s.signer_id == user.pk for s in signatures):
+        return []
+    held = signing_roles(user)
+    signed = {s.requirement_id for s in signatures}
     return [
         requirement
-        for requirement in promise.partnership.signatory_requirements.all()
+        for requirement in partnership.signatory_requirements.all()
         if requirement.pk not in signed
-        and Membership.Role.SIGNATORY in held.get(requirement.organisation_id, ())
+        and (requirement.organisation_id, requirement.signing_role) in held
     ]
 
 

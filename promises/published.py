@@ -23,6 +23,7 @@ Two shapes:
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from hashlib import sha256
 
 from django.db import models
 from django.db.models import DateField, F, Func, IntegerField, Q, QuerySet
@@ -37,7 +38,7 @@ from organizations.models import Organisation, Theme
 from organizations.refs import OrgRef
 from promises.chain import record_sha256, signature_record, version_record
 from promises.integrity import intact_version_condition, version_problems
-from promises.models import Promise, PromiseTransition, PromiseVersion, Signature
+from promises.models import PaperSigning, Promise, PromiseTransition, PromiseVersion, Signature
 from promises.snapshot import SignedCommitment, SignedContent, SnapshotError, parse
 
 # Every query here annotates the live snapshot as ``signed`` first: KT() cannot
@@ -99,9 +100,31 @@ class PublishedSignature:
         return self.method == Signature.Method.PAPER
 
     @property
+    def method_label(self) -> str:
+        """ "Digitalt, med lösenord och säkerhetsnyckel" …, in the active language."""
+        if self.method in Signature.Method.values:
+            return str(Signature.Method(self.method).label)
+        return self.method
+
+    @property
     def display_date(self) -> date | None:
         """The paper's own date (None when the document has none), or the database time."""
         return self.signed_on_date if self.is_paper else timezone.localdate(self.signed_at)
+
+
+@dataclass(frozen=True)
+class PaperEvidence:
+    """How a paper signing reached the portal: who recorded it, who confirmed it, the scan."""
+
+    recorded_by: str
+    recorded_for: str
+    recorded_at: datetime
+    confirmed_by: str
+    confirmed_for: str
+    confirmed_at: datetime | None
+    scan_sha256: str
+    scan_content_type: str
+    scan_size: int
 
 
 @dataclass(frozen=True)
@@ -162,6 +185,7 @@ class PublishedPromise:
     signatures: tuple[PublishedSignature, ...]
     predecessor: PromiseLink | None = None
     successors: tuple[PromiseLink, ...] = ()
+    paper: PaperEvidence | None = None
 
     # The content, for templates and callers that read one field.
     @property
@@ -230,6 +254,12 @@ class PublishedPromise:
     def pdf_url(self) -> str:
         return reverse("public:promise-pdf", kwargs={"pk": self.id})
 
+    @property
+    def scan_url(self) -> str | None:
+        if self.paper is None:
+            return None
+        return reverse("public:promise-scan", kwargs={"pk": self.id})
+
 
 def _signature(s: Signature) -> PublishedSignature:
     return PublishedSignature(
@@ -272,6 +302,10 @@ def published_promise(pk: int) -> PublishedPromise:
         Signature.objects.filter(version=version).order_by("requirement__order", "chain_position")
     )
     problems = version_problems(version, signatures=signatures)
+    paper = _confirmed_paper(version)
+    evidence = {s.evidence_sha256 for s in signatures if s.method == Signature.Method.PAPER}
+    if evidence and (paper is None or evidence != {paper.scan_sha256}):
+        problems.append("pappersunderskrifterna hänvisar till en annan skanning")
     if problems:
         raise Unverifiable(pk, problems)
     content = parse(version.snapshot)
@@ -286,6 +320,61 @@ def published_promise(pk: int) -> PublishedPromise:
         signatures=tuple(_signature(s) for s in signatures),
         predecessor=links.get(content.predecessor_id) if content.predecessor_id else None,
         successors=tuple(link for key, link in links.items() if key != content.predecessor_id),
+        paper=_evidence(paper) if paper else None,
+    )
+
+
+def _confirmed_paper(version) -> PaperSigning | None:
+    return (
+        PaperSigning.objects.filter(version=version, status=PaperSigning.Status.CONFIRMED)
+        .select_related("recorded_for", "decided_for")
+        .first()
+    )
+
+
+def _evidence(paper: PaperSigning) -> PaperEvidence:
+    return PaperEvidence(
+        recorded_by=paper.recorded_by_name,
+        recorded_for=paper.recorded_for.display_name if paper.recorded_for else "",
+        recorded_at=paper.created_at,
+        confirmed_by=paper.decided_by_name,
+        confirmed_for=paper.decided_for.display_name if paper.decided_for else "",
+        confirmed_at=paper.decided_at,
+        scan_sha256=paper.scan_sha256,
+        scan_content_type=paper.scan_content_type,
+        scan_size=paper.scan_size,
+    )
+
+
+@dataclass(frozen=True)
+class PublishedScan:
+    content: bytes
+    content_type: str
+    filename: str
+
+
+def published_scan(pk: int) -> PublishedScan | None:
+    """The scan behind the live version's paper signatures, if its bytes still hash right."""
+    try:
+        promise = published_promise(pk)
+    except (NotPublished, Unverifiable):
+        return None
+    if promise.paper is None:
+        return None
+    paper = PaperSigning.objects.get(
+        version__number=promise.version_number,
+        promise_id=pk,
+        status=PaperSigning.Status.CONFIRMED,
+    )
+    with paper.scan.open("rb") as handle:
+        content = handle.read()
+    if sha256(content).hexdigest() != paper.scan_sha256:
+        return None
+    extension = paper.scan.name.rsplit(".", 1)[-1]
+    return PublishedScan(
+        content,
+        paper.scan_content_type,
+        f"underskrifter-{pk}-v{promise.version_number}.{extension}",
     )
 
 

@@ -4,11 +4,13 @@ an event written, notifications sent once the transaction commits."""
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import mfa
 from core import publication
 from core.concurrency import save_versioned
 from core.notify import notify
@@ -18,11 +20,13 @@ from promises import chain, snapshot
 from promises import permissions as perms
 from promises.models import (
     Commitment,
+    PaperSigning,
     Promise,
     PromiseTransition,
     PromiseVersion,
     Signature,
 )
+from promises.paper import read_scan
 from promises.search import group_key
 
 Status = Promise.Status
@@ -332,23 +336,96 @@ def promise_return_to_draft(*, user, promise: Promise, note: str = "") -> Promis
     return promise
 
 
-@transaction.atomic
-def promise_sign(*, user, promise: Promise, password: str) -> Signature:
-    """Sign the version awaiting signatures, after asking for the password again.
+SIGNATURE_METHODS = {
+    None: Signature.Method.PASSWORD,
+    mfa.TOTP: Signature.Method.PASSWORD_TOTP,
+    mfa.PASSKEY: Signature.Method.PASSWORD_PASSKEY,
+    mfa.RECOVERY_CODE: Signature.Method.PASSWORD_RECOVERY,
+}
 
-    Records signer, role and organisation (copied), database time, the content
-    hash and the authentication method. Publishes when every required role has
-    signed the same hash.
+
+def signing_purpose(version: PromiseVersion) -> str:
+    """What a passkey approves when it signs: this exact version, by its hash."""
+    return f"sign:{version.content_sha256}"
+
+
+@transaction.atomic
+def promise_sign(
+    *,
+    user,
+    promise: Promise,
+    version_id: int,
+    content_sha256: str,
+    password: str,
+    second_factor: mfa.SecondFactor | None = None,
+    requirement_id: int | None = None,
+) -> Signature:
+    """Sign the version the signer read, in the one requirement that matches them.
+
+    Under the promise's row lock: the version id and SHA-256 the signer was
+    shown must still be the version awaiting signatures; the signer's
+    membership (organisation and signing role) picks the requirement; a person
+    never fills two requirements of one version; the password is asked again,
+    and a second factor whenever the partnership requires it or the person has
+    one (a passkey's challenge carries the version's hash). Failed attempts are
+    counted and pause signing. Records signer, role and organisation (copied),
+    database time, the hash and how they authenticated; publishes when every
+    requirement has signed the same hash.
     """
     promise = _lock(promise)
     _require_status(
         promise, Status.AWAITING_SIGNATURES, message=_("Det finns ingen version att signera.")
     )
     version = promise.current_version()
+    if version.pk != version_id or version.content_sha256 != content_sha256:
+        raise ValidationError(
+            _(
+                "Versionen du läste är inte längre den som ska signeras. Läs igenom "
+                "den aktuella versionen och signera den i stället."
+            ),
+            code="stale_version",
+        )
     requirements = perms.signable_requirements(user, promise, version)
     require(bool(requirements), _("Du kan inte signera det här löftet."))
+    if requirement_id is not None:
+        requirements = [r for r in requirements if r.pk == requirement_id]
+        if not requirements:
+            raise ValidationError(
+                {"requirement": _("Du kan inte signera som den rollen.")}, code="requirement"
+            )
+    elif len(requirements) > 1:
+        raise ValidationError(
+            {"requirement": _("Välj vilken roll du signerar som.")}, code="requirement"
+        )
+    requirement = requirements[0]
+    if mfa.signing_paused(user):
+        raise ValidationError(
+            _(
+                "För många misslyckade försök att signera. Vänta en stund och försök igen, "
+                "eller kontakta administratören."
+            ),
+            code="throttled",
+        )
     if not password or not user.check_password(password):
+        mfa.signing_failed(user)
         raise ValidationError({"password": _("Fel lösenord. Underskriften sparades inte.")})
+    second_factor = second_factor or mfa.SecondFactor()
+    method_key = None
+    if promise.partnership.require_mfa_for_signing or mfa.has_second_factor(user):
+        if not mfa.has_second_factor(user):
+            raise ValidationError(
+                _(
+                    "Samverkan kräver tvåstegsverifiering för underskrifter. Lägg till en "
+                    "kodapp eller säkerhetsnyckel under Säkerhet och signera sedan."
+                ),
+                code="mfa_required",
+            )
+        try:
+            device = mfa.verify(user, second_factor, purpose=signing_purpose(version))
+        except ValidationError as error:
+            mfa.signing_failed(user)
+            raise ValidationError({"code": error.messages}, code=error.code) from None
+        method_key = mfa.method_of(device)
     if not version.is_intact():
         raise ValidationError(
             _(
@@ -357,20 +434,23 @@ def promise_sign(*, user, promise: Promise, password: str) -> Signature:
             ),
             code="tampered",
         )
-    requirement = requirements[0]
     membership = Membership.objects.filter(
-        user=user, organisation=requirement.organisation, role=Membership.Role.SIGNATORY
+        user=user,
+        organisation=requirement.organisation,
+        role=Membership.Role.SIGNATORY,
+        signing_role=requirement.signing_role,
     ).first()
     signature = chain.append_signature(
         version=version,
         requirement=requirement,
         signer=user,
         signer_name=user.get_full_name() or user.username,
-        signer_title=(membership.title if membership and membership.title else requirement.title),
+        signer_title=requirement.title or (membership.title if membership else ""),
         organisation=requirement.organisation,
         organisation_name=requirement.organisation.display_name,
-        method=Signature.Method.PASSWORD,
+        method=SIGNATURE_METHODS[method_key],
     )
+    mfa.signing_succeeded(user)
     _event(promise, Kind.SIGNED, actor=user, version=version, from_status=promise.status)
     _publish_if_complete(promise, version, actor=user)
     return signature
@@ -394,8 +474,9 @@ def _publish_if_complete(promise: Promise, version: PromiseVersion, *, actor) ->
     promise.save(update_fields=["status", "published_version", "published_at", "updated_at"])
     _event(promise, Kind.PUBLISHED, actor=actor, version=version, from_status=previous)
     publication.changed(group_key(promise.pk))
+    partnership = promise.partnership
     notify(
-        promise.partnership.coordinators(),
+        (partnership.coordinators() | partnership.signatories()).distinct(),
         subject=_("Medborgarlöftet är signerat och publicerat: %(title)s")
         % {"title": promise.title},
         template_name="promises/email/published.txt",
@@ -459,44 +540,211 @@ def promises_expire_due(*, today: date) -> list[Promise]:
     return [promise_expire(promise=p, today=today) for p in due if p.end_date < today]
 
 
+# --- Documents signed on paper: recorded by one party, confirmed by the other -----------
+
+
+def _side(organisation_id: int | None, partnership: Partnership) -> str | None:
+    if organisation_id is None:
+        return None
+    return "police" if organisation_id == partnership.police_area_id else "municipal"
+
+
+def _coordinated_parties(user, partnership: Partnership) -> list[int]:
+    """Ids of the partnership's parties the user coordinates, the police area first."""
+    parties = [
+        partnership.police_area_id,
+        *sorted(partnership.party_ids() - {partnership.police_area_id}),
+    ]
+    held = set(
+        Membership.objects.filter(
+            user=user, role=Membership.Role.COORDINATOR, organisation_id__in=parties
+        ).values_list("organisation_id", flat=True)
+    )
+    return [org for org in parties if org in held]
+
+
+def can_confirm_paper(user, paper: PaperSigning) -> bool:
+    """Another person, coordinating for the other party than the one who recorded it."""
+    if not user.is_authenticated or user.pk == paper.recorded_by_id:
+        return False
+    partnership = paper.promise.partnership
+    recorded_side = _side(paper.recorded_for_id, partnership)
+    return any(
+        _side(org, partnership) != recorded_side for org in _coordinated_parties(user, partnership)
+    )
+
+
 @transaction.atomic
 def promise_record_paper_signatures(
-    *, user, promise: Promise, signatures: list[dict], note: str = ""
-) -> PromiseVersion:
-    """Record a historic, paper-signed document: freeze it, record the signatures, publish.
+    *, user, promise: Promise, signatures: list[dict], scan, note: str = ""
+) -> PaperSigning:
+    """Record a document signed on paper: who signed, the scan; freeze it; ask the other party.
 
     Each signature is ``{"requirement": SignatoryRequirement, "name", "title",
-    "date" (optional), "place"}``; no login is involved for those who signed on paper.
+    "date" (optional), "place"}``; old documents often carry names but no date.
+    Nothing is published until a coordinator of the other party confirms
+    (``promise_confirm_paper_signatures``).
     """
     promise = _lock(promise)
     require(perms.can_coordinate_promise(user, promise), _("Du får inte registrera underskrifter."))
     _require_status(
         promise, Status.DRAFT, message=_("Pappersunderskrifter registreras på ett utkast.")
     )
-    required = list(promise.partnership.signatory_requirements.all())
-    if {s["requirement"].pk for s in signatures} != {r.pk for r in required}:
+    partnership = promise.partnership
+    required = list(partnership.signatory_requirements.all())
+    if sorted(s["requirement"].pk for s in signatures) != sorted(r.pk for r in required):
         raise ValidationError(
             _("Ange en underskrift för varje roll som ska signera."), code="incomplete"
         )
     for s in signatures:
-        # The date is optional: old documents often carry names but no date.
         if not s.get("name", "").strip():
             raise ValidationError(_("Varje underskrift behöver ett namn."), code="incomplete")
+    if not promise.commitments.exists():
+        raise ValidationError(_("Löftet har inga åtaganden ännu."), code="no_commitments")
+    checked = read_scan(scan)
     version = _freeze(promise, user)
-    for s in signatures:
-        requirement = s["requirement"]
+    parties = _coordinated_parties(user, partnership)
+    paper = PaperSigning(
+        promise=promise,
+        version=version,
+        signatures=[
+            {
+                "requirement_id": s["requirement"].pk,
+                "name": s["name"].strip(),
+                "title": (s.get("title") or s["requirement"].title).strip(),
+                "date": s["date"].isoformat() if s.get("date") else None,
+                "place": (s.get("place") or "").strip(),
+            }
+            for s in signatures
+        ],
+        scan_sha256=checked.sha256,
+        scan_content_type=checked.content_type,
+        scan_size=checked.size,
+        note=note,
+        recorded_by=user,
+        recorded_by_name=user.get_full_name() or user.username,
+        recorded_for_id=parties[0] if parties else None,
+    )
+    paper.scan.save("skanning", ContentFile(checked.content), save=False)
+    paper.full_clean()
+    paper.save()
+    previous = promise.status
+    promise.status = Status.AWAITING_PAPER
+    promise.save(update_fields=["status", "updated_at"])
+    _event(promise, Kind.PAPER, actor=user, version=version, from_status=previous, note=note)
+    named = {s["requirement"].organisation_id for s in signatures}
+    notify(
+        (
+            partnership.coordinators().exclude(pk=user.pk)
+            | partnership.signatories().filter(memberships__organisation_id__in=named)
+        ).distinct(),
+        subject=_("Pappersunderskrifter att bekräfta: %(title)s") % {"title": promise.title},
+        template_name="promises/email/paper_recorded.txt",
+        context={"promise": promise, "version": version, "paper": paper},
+    )
+    return paper
+
+
+def _pending_paper(promise: Promise) -> PaperSigning:
+    paper = (
+        PaperSigning.objects.select_for_update()
+        .filter(promise=promise, status=PaperSigning.Status.PENDING)
+        .first()
+    )
+    if paper is None or promise.status != Status.AWAITING_PAPER:
+        raise ValidationError(
+            _("Det finns inga pappersunderskrifter som väntar på bekräftelse."),
+            code="wrong_status",
+        )
+    return paper
+
+
+def _decide(paper: PaperSigning, user, status: str, note: str = "") -> None:
+    parties = _coordinated_parties(user, paper.promise.partnership)
+    paper.status = status
+    paper.decided_by = user
+    paper.decided_by_name = user.get_full_name() or user.username
+    paper.decided_for_id = parties[0] if parties else None
+    paper.decided_at = timezone.now()
+    paper.decision_note = note
+    paper.save()
+
+
+@transaction.atomic
+def promise_confirm_paper_signatures(*, user, promise: Promise) -> PaperSigning:
+    """The other party's coordinator confirms the scan matches; then the signatures count."""
+    promise = _lock(promise)
+    paper = _pending_paper(promise)
+    require(
+        can_confirm_paper(user, paper),
+        _(
+            "Pappersunderskrifterna bekräftas av en samordnare hos den andra parten, "
+            "inte av den som registrerade dem."
+        ),
+    )
+    version = paper.version
+    if not version.is_intact():
+        raise ValidationError(
+            _("Versionens innehåll stämmer inte med sin kontrollsumma. Kontakta administratören."),
+            code="tampered",
+        )
+    requirements = {r.pk: r for r in promise.partnership.signatory_requirements.all()}
+    for entry in paper.signatures:
+        requirement = requirements.get(entry["requirement_id"])
+        if requirement is None:
+            raise ValidationError(
+                _("Kraven på underskrifter har ändrats sedan registreringen. Avvisa och börja om."),
+                code="requirements_changed",
+            )
         chain.append_signature(
             version=version,
             requirement=requirement,
             signer=None,
-            signer_name=s["name"].strip(),
-            signer_title=s.get("title") or requirement.title,
+            signer_name=entry["name"],
+            signer_title=entry["title"],
             organisation=requirement.organisation,
             organisation_name=requirement.organisation.display_name,
             method=Signature.Method.PAPER,
-            signed_on_date=s.get("date"),
-            place=s.get("place", ""),
+            signed_on_date=date.fromisoformat(entry["date"]) if entry["date"] else None,
+            place=entry["place"],
+            evidence_sha256=paper.scan_sha256,
         )
-    _event(promise, Kind.PAPER, actor=user, version=version, from_status=promise.status, note=note)
+    _decide(paper, user, PaperSigning.Status.CONFIRMED)
+    _event(
+        promise,
+        Kind.PAPER_CONFIRMED,
+        actor=user,
+        version=version,
+        from_status=promise.status,
+    )
     _publish_if_complete(promise, version, actor=user)
-    return version
+    return paper
+
+
+@transaction.atomic
+def promise_reject_paper_signatures(*, user, promise: Promise, note: str = "") -> PaperSigning:
+    """The other party (or the recorder, withdrawing it) sends it back to draft; nothing counts."""
+    promise = _lock(promise)
+    paper = _pending_paper(promise)
+    require(
+        user.pk == paper.recorded_by_id or can_confirm_paper(user, paper),
+        _("Du kan inte avvisa de här pappersunderskrifterna."),
+    )
+    _decide(paper, user, PaperSigning.Status.REJECTED, note)
+    promise.status = Status.DRAFT
+    promise.save(update_fields=["status", "updated_at"])
+    _event(
+        promise,
+        Kind.RETURNED,
+        actor=user,
+        version=paper.version,
+        from_status=Status.AWAITING_PAPER,
+        note=note,
+    )
+    notify(
+        promise.partnership.coordinators().exclude(pk=user.pk),
+        subject=_("Pappersunderskrifterna avvisades: %(title)s") % {"title": promise.title},
+        template_name="promises/email/paper_rejected.txt",
+        context={"promise": promise, "paper": paper},
+    )
+    return paper

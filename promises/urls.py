@@ -18,6 +18,21 @@ urlpatterns = [
         views.promise_paper_signatures,
         name="promise-paper-signatures",
     ),
+    path(
+        "<int:pk>/pappersunderskrifter/bekrafta/",
+        views.promise_paper_confirm,
+        name="promise-paper-confirm",
+    ),
+    path(
+        "<int:pk>/pappersunderskrifter/avvisa/",
+        views.promise_paper_reject,
+        name="promise-paper-reject",
+    ),
+    path(
+        "<int:pk>/pappersunderskrifter/<int:paper_pk>/skanning/",
+        views.promise_paper_scan,
+        name="promise-paper-scan",
+    ),
     path("<int:pk>/historik/", views.promise_history_view, name="promise-history"),
     path("<int:pk>/jamfor/", views.promise_diff, name="promise-diff"),
     path("<int:pk>/ataganden/nytt/", views.commitment_create, name="commitment-create"),

@@ -58,7 +58,13 @@ api = NinjaAPI(
     renderer=_Utf8JSONRenderer(),
 )
 
-SIGNATURE_METHODS = {"losenord": "password", "papper": "paper"}
+SIGNATURE_METHODS = {
+    "losenord": "password",
+    "losenord_totp": "password+totp",
+    "losenord_nyckel": "password+passkey",
+    "losenord_reservkod": "password+recovery_code",
+    "papper": "paper",
+}
 CSV_DELIMITER = ";"
 
 

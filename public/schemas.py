@@ -113,8 +113,14 @@ class SignatureOut(Schema):
     name: str
     title: str
     organisation: str
-    method: Literal["password", "paper"] = Field(
-        description="password = digitalt med förnyad inloggning, paper = på papper."
+    method: Literal[
+        "password", "password+totp", "password+passkey", "password+recovery_code", "paper"
+    ] = Field(
+        description=(
+            "Hur undertecknaren styrkte sin identitet: password = lösenord; "
+            "password+totp, password+passkey, password+recovery_code = lösenord och en andra "
+            "faktor (kod från app, säkerhetsnyckel, reservkod); paper = på papper."
+        )
     )
     date: dt.date | None = Field(description="Datum för underskriften (kan saknas för papper).")
     signed_at: dt.datetime | None = Field(description="Databastid för digitala underskrifter.")

@@ -19,4 +19,9 @@ urlpatterns = [
     path("flode/", feeds.promise_feed, name="feed"),
     path("kommuner/<slug:slug>/flode/", feeds.municipality_feed, name="municipality-feed"),
     path("medborgarloften/<int:pk>/pdf/", pdf.promise_pdf, name="promise-pdf"),
+    path(
+        "medborgarloften/<int:pk>/underskrifter-pa-papper/",
+        views.promise_scan,
+        name="promise-scan",
+    ),
 ]

@@ -27,6 +27,7 @@ from promises.published import (
     PublicState,
     Unverifiable,
     party_choices,
+    published_scan,
     summaries,
 )
 from public.caching import public_page
@@ -132,6 +133,18 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "public/promise_detail.html",
         {"page": page, "promise": page.promise, "content": page.content},
     )
+
+
+@require_GET
+@login_not_required
+def promise_scan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The scan of the page signed on paper, for a published promise signed that way."""
+    scan = published_scan(pk)
+    if scan is None:
+        raise Http404
+    response = HttpResponse(scan.content, content_type=scan.content_type)
+    response["Content-Disposition"] = f'inline; filename="{scan.filename}"'
+    return response
 
 
 SEARCH_PAGE_SIZE = 20

@@ -5,10 +5,11 @@ coordinator, ``kalmar_police_coordinator`` the kommunpolis, and so on.
 """
 
 import os
+import shutil
 
 import pytest
 
-from organizations.models import Membership
+from organizations.models import Membership, SigningRole
 from organizations.reference import ensure_reference_data
 from organizations.services import partnership_create
 from tests.factories import PASSWORD, PoliceAreaFactory, UserFactory, municipality
@@ -31,9 +32,18 @@ def password():
     return PASSWORD
 
 
-def _member(username, organisation, role, title=""):
+def _member(username, organisation, role, title="", signing_role=""):
     user = UserFactory(username=username)
-    Membership.objects.create(user=user, organisation=organisation, role=role, title=title)
+    if role == Role.SIGNATORY and not signing_role:
+        # The default requirements: the LPO's chief and each kommun's representative.
+        signing_role = (
+            SigningRole.POLICE_AREA_CHIEF
+            if organisation.is_police
+            else SigningRole.MUNICIPAL_REPRESENTATIVE
+        )
+    Membership.objects.create(
+        user=user, organisation=organisation, role=role, title=title, signing_role=signing_role
+    )
     return user
 
 
@@ -126,3 +136,43 @@ def _empty_cache():
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings, tmp_path):
+    """Uploaded files (scans of paper signatures) go to a throw-away folder, not media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium saknas på {CHROMIUM}: installera paketet chromium (se .ci/run).")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()

@@ -27,8 +27,18 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def municipality(code: str) -> Organisation:
-    """A kommun from the reference data, by kommunkod."""
-    return Organisation.objects.get(municipality_code=code)
+    """A kommun from the reference data, by kommunkod.
+
+    Transactional tests flush the database afterwards; the reference data is
+    loaded again for the next one that needs it.
+    """
+    found = Organisation.objects.filter(municipality_code=code).first()
+    if found is None:
+        from organizations.reference import ensure_reference_data
+
+        ensure_reference_data()
+        found = Organisation.objects.get(municipality_code=code)
+    return found
 
 
 class PoliceAreaFactory(factory.django.DjangoModelFactory):
@@ -108,3 +118,32 @@ def force_sql(sql: str, params=()) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL session_replication_role = replica")
         cursor.execute(sql, params)
+
+
+def totp_code(user) -> str:
+    """The code the user's authenticator app shows now (from the device's secret)."""
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def sign(user, promise, *, password=PASSWORD, code=None, **kwargs):
+    """Sign the version awaiting signatures as a signer who read it (with their app's code)."""
+    from accounts.mfa import SecondFactor, has_second_factor
+    from promises import services
+
+    version = promise.versions.order_by("-number").first()
+    if code is None and has_second_factor(user):
+        code = totp_code(user)
+    return services.promise_sign(
+        user=user,
+        promise=promise,
+        version_id=version.pk if version else 0,
+        content_sha256=version.content_sha256 if version else "",
+        password=password,
+        second_factor=SecondFactor(code=code or ""),
+        **kwargs,
+    )

@@ -21,7 +21,12 @@ from promises.views.pages import (
     promise_list,
     promise_update,
 )
-from promises.views.paper import promise_paper_signatures
+from promises.views.paper import (
+    promise_paper_confirm,
+    promise_paper_reject,
+    promise_paper_scan,
+    promise_paper_signatures,
+)
 from promises.views.workflow import (
     promise_amend,
     promise_diff,
@@ -44,6 +49,9 @@ __all__ = [
     "promise_diff",
     "promise_history_view",
     "promise_list",
+    "promise_paper_confirm",
+    "promise_paper_reject",
+    "promise_paper_scan",
     "promise_paper_signatures",
     "promise_return",
     "promise_sign",

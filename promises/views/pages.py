@@ -16,7 +16,7 @@ from promises.forms import (
     PromiseUpdateForm,
     attach_errors,
 )
-from promises.models import Promise
+from promises.models import PaperSigning, Promise
 from promises.presentation import (
     edit_conflict,
     rebased_data,
@@ -94,7 +94,15 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
         promise.published_version
         if promise.status in (Promise.Status.PUBLISHED, Promise.Status.ENDED)
         else version
-        if promise.status == Promise.Status.AWAITING_SIGNATURES
+        if promise.status in (Promise.Status.AWAITING_SIGNATURES, Promise.Status.AWAITING_PAPER)
+        else None
+    )
+    paper = (
+        PaperSigning.objects.filter(version=shown_version)
+        .exclude(status=PaperSigning.Status.REJECTED)
+        .select_related("recorded_for", "decided_for")
+        .first()
+        if shown_version is not None
         else None
     )
     signatures, missing = [], []
@@ -117,6 +125,10 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "shown_version": shown_version,
             "signatures": signatures,
             "missing": missing,
+            "paper": paper,
+            "can_confirm_paper": bool(paper)
+            and paper.status == PaperSigning.Status.PENDING
+            and services.can_confirm_paper(request.user, paper),
             "themes": promise.themes.order_by("name"),
             "areas": promise.areas.order_by("name"),
             "breadcrumbs": _breadcrumbs((promise.title, None)),

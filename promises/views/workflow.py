@@ -1,5 +1,7 @@
 """Workflow actions (submit, return, amend, sign), history and the diff."""
 
+import json
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -7,6 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts import mfa
+from accounts.views import relying_party
 from organizations.permissions import is_partnership_signatory
 from promises import services
 from promises.diff import snapshot_diff
@@ -17,6 +21,7 @@ from promises.forms import (
 )
 from promises.history import promise_history
 from promises.models import Promise
+from promises.permissions import signable_requirements
 from promises.published import group_commitments
 from promises.snapshot import parse
 from promises.views.common import (
@@ -85,9 +90,13 @@ def promise_amend(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(promise)
 
 
+def _sign_nonce_key(version) -> str:
+    return f"sign-nonce:{version.pk}"
+
+
 @require_http_methods(["GET", "POST"])
 def promise_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    """Show the exact version and its SHA-256, then sign it with the password again."""
+    """Show the exact version, the role you sign in and who is left; sign with two factors."""
     promise = _promise(request, pk)
     if not request.user.has_perm("promises.sign_promise", promise):
         if not is_partnership_signatory(request.user, promise.partnership):
@@ -95,31 +104,78 @@ def promise_sign(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, _("Det finns ingen version för dig att signera just nu."))
         return redirect(promise)
     version = promise.current_version()
+    requirements = signable_requirements(request.user, promise, version)
+    partnership = promise.partnership
+    has_factor = mfa.has_second_factor(request.user)
+    needs_factor = partnership.require_mfa_for_signing or has_factor
+    rp_id, origin = relying_party(request)
+    initial = {
+        "version_id": version.pk,
+        "content_sha256": version.content_sha256,
+        "requirement": requirements[0].pk if len(requirements) == 1 else None,
+    }
+    form = SignForm(
+        request.POST or None,
+        initial=initial,
+        requirements=requirements,
+        second_factor=needs_factor,
+    )
     version_changed = False
-    form = SignForm(request.POST or None, initial={"content_sha256": version.content_sha256})
     if request.method == "POST" and form.is_valid():
-        if form.cleaned_data["content_sha256"] != version.content_sha256:
-            # Returned and sent again meanwhile: the signer must read the new content first.
-            version_changed = True
-            form = SignForm(initial={"content_sha256": version.content_sha256})
-        else:
-            try:
-                services.promise_sign(
-                    user=request.user, promise=promise, password=form.cleaned_data["password"]
+        data = form.cleaned_data
+        try:
+            services.promise_sign(
+                user=request.user,
+                promise=promise,
+                version_id=data["version_id"],
+                content_sha256=data["content_sha256"],
+                password=data["password"],
+                requirement_id=data.get("requirement") or None,
+                second_factor=mfa.SecondFactor(
+                    code=data.get("code", ""),
+                    passkey=data.get("passkey", ""),
+                    nonce=request.session.get(_sign_nonce_key(version), ""),
+                    origin=origin,
+                    rp_id=rp_id,
+                ),
+            )
+        except ValidationError as error:
+            if getattr(error, "code", None) == "stale_version":
+                # Returned and sent again meanwhile: the signer must read the new content first.
+                version_changed = True
+                form = SignForm(
+                    initial=initial, requirements=requirements, second_factor=needs_factor
                 )
-            except ValidationError as error:
-                attach_errors(form, error)
             else:
-                promise.refresh_from_db(fields=["status"])
+                attach_errors(form, error)
+        else:
+            request.session.pop(_sign_nonce_key(version), None)
+            promise.refresh_from_db(fields=["status"])
+            messages.success(
+                request,
+                _("Du har signerat version %(number)s.") % {"number": version.number},
+            )
+            if promise.status == Promise.Status.PUBLISHED:
                 messages.success(
-                    request,
-                    _("Du har signerat version %(number)s.") % {"number": version.number},
+                    request, _("Alla underskrifter är klara. Löftet är nu publicerat.")
                 )
-                if promise.status == Promise.Status.PUBLISHED:
-                    messages.success(
-                        request, _("Alla underskrifter är klara. Löftet är nu publicerat.")
-                    )
-                return redirect(promise)
+            return redirect(promise)
+    nonce = mfa.new_nonce()
+    request.session[_sign_nonce_key(version)] = nonce
+    passkey_options = (
+        json.loads(
+            mfa.passkey_authentication_options(
+                request.user,
+                rp_id=rp_id,
+                nonce=nonce,
+                purpose=services.signing_purpose(version),
+            )
+        )
+        if needs_factor and mfa.has_passkey(request.user)
+        else None
+    )
+    signatures = list(version.signatures.order_by("chain_position"))
+    signed = {s.requirement_id for s in signatures}
     return render(
         request,
         "promises/promise_sign.html",
@@ -130,6 +186,16 @@ def promise_sign(request: HttpRequest, pk: int) -> HttpResponse:
             "snapshot_groups": group_commitments(content.commitments),
             "form": form,
             "version_changed": version_changed,
+            "requirements": requirements,
+            "signatures": signatures,
+            "remaining": [
+                r
+                for r in partnership.signatory_requirements.select_related("organisation")
+                if r.pk not in signed
+            ],
+            "needs_factor": needs_factor,
+            "missing_factor": needs_factor and not has_factor,
+            "passkey_options": passkey_options,
             "breadcrumbs": _breadcrumbs(
                 (promise.title, promise.get_absolute_url()), (_("Signera"), None)
             ),

@@ -12,7 +12,7 @@ from accounts.services import user_erase
 from organizations.models import Membership
 from promises import services
 from promises.models import Signature
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def signed(kalmar_coordinator, kalmar_partnership, kalmar_police_chief, kalmar_m
     )
     services.promise_submit_for_signing(user=kalmar_coordinator, promise=promise)
     for signer in (kalmar_police_chief, kalmar_municipal_signatory):
-        services.promise_sign(user=signer, promise=promise, password=PASSWORD)
+        sign(signer, promise)
     return promise
 
 

@@ -1,37 +1,12 @@
 """Playwright in the system Chromium, against a live server with the demo data."""
 
 import os
-import shutil
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium saknas på {CHROMIUM}: installera paketet chromium (se .ci/run).")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        yield browser
-        browser.close()
+# ``browser`` and ``axe`` are session fixtures in tests/conftest.py: one Chromium for the
+# whole run, shared with the browser checks that live beside other tests.
 
 
 @pytest.fixture
@@ -57,11 +32,6 @@ def page(browser, live_server, demo):
     context.close()
 
 
-@pytest.fixture(scope="session")
-def axe():
-    return Axe()
-
-
 @pytest.fixture
 def assert_accessible(axe):
     """Run axe-core on the current page and fail with its report on any violation."""
@@ -75,8 +45,26 @@ def assert_accessible(axe):
 
 
 def login(page, username, password="demo-medborgarlofte"):
+    """Log in as a person would; demo signatories then type the code their app shows."""
     page.goto("/konto/logga-in/")
     page.get_by_label("Användarnamn").fill(username)
     page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_load_state()
+    if "/konto/tvastegsverifiering/" in page.url:
+        page.get_by_label("Kod från appen eller reservkod").fill(current_code(username))
+        page.get_by_role("button", name="Fortsätt").click()
+        page.wait_for_load_state()
+
+
+def current_code(username):
+    """The code the demo account's authenticator shows, a fresh 30-second step each time."""
+    from django.contrib.auth import get_user_model
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from tests.factories import totp_code
+
+    user = get_user_model().objects.get(username=username)
+    # A code is accepted once per step; a test that logs in and then signs needs two.
+    TOTPDevice.objects.filter(user=user).update(last_t=-1)
+    return totp_code(user)

@@ -14,5 +14,6 @@ def test_paper_signatures_page_is_accessible(page, assert_accessible):
 
     assert page.url.endswith("/pappersunderskrifter/")
     assert page.get_by_role("heading", level=1).inner_text() == "Registrera pappersunderskrifter"
-    assert page.get_by_role("button", name="Registrera underskrifterna och publicera").is_visible()
+    assert page.get_by_role("button", name="Registrera och skicka för bekräftelse").is_visible()
+    assert page.get_by_label("Skanning eller foto av den undertecknade sidan").is_visible()
     assert_accessible(page)

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import login
+from tests.browser.conftest import current_code, login
 
 pytestmark = pytest.mark.browser
 
@@ -88,7 +88,7 @@ def test_draft_edit_sign_and_publish(page, assert_accessible):
     assert "Version 1 är skickad för signering." in page.locator(".messages").inner_text()
     assert_accessible(page)
 
-    # The police chief reads the exact version and signs with the password again.
+    # The police chief reads the exact version and signs with the password and the app's code.
     for username in ("kalmar-lpo-chef", "kalmar-ks-ordforande"):
         switch_user(page, username)
         page.goto(promise_url)
@@ -97,7 +97,8 @@ def test_draft_edit_sign_and_publish(page, assert_accessible):
         assert re.search(r"[0-9a-f]{64}", page.locator(".snapshot code.sha").inner_text())
         assert_accessible(page)
         page.get_by_label("Ditt lösenord").fill("demo-medborgarlofte")
-        page.get_by_role("button", name="Signera version 1").click()
+        page.get_by_label("Kod från appen eller reservkod").fill(current_code(username))
+        page.get_by_role("button", name="Signera version 1", exact=True).click()
         page.wait_for_url(promise_url)
         assert "Du har signerat version 1." in page.locator(".messages").inner_text()
     assert "Löftet är nu publicerat." in page.locator(".messages").inner_text()

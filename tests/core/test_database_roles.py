@@ -16,7 +16,7 @@ from django.db import DatabaseError, connection, transaction
 
 from promises import services
 from promises.models import Promise
-from tests.factories import PASSWORD
+from tests.factories import sign
 
 pytestmark = pytest.mark.django_db
 
@@ -70,7 +70,7 @@ def test_the_app_role_runs_the_signing_workflow(
         )
         services.promise_submit_for_signing(user=kalmar_coordinator, promise=promise)
         for signer in (kalmar_police_chief, kalmar_municipal_signatory):
-            services.promise_sign(user=signer, promise=promise, password=PASSWORD)
+            sign(signer, promise)
         cursor.execute("SELECT current_user")
         assert cursor.fetchone()[0] == app_role
         cursor.execute("RESET ROLE")

@@ -10,7 +10,7 @@ import pytest
 
 from promises import services
 from promises.models import Commitment, Promise
-from tests.factories import PASSWORD
+from tests.factories import sign
 
 ROLES = [
     "kalmar_coordinator",
@@ -102,7 +102,7 @@ def awaiting(draft, everyone):
 @pytest.fixture
 def published(awaiting, everyone):
     for role in ("kalmar_police_chief", "kalmar_municipal_signatory"):
-        services.promise_sign(user=everyone[role], promise=awaiting, password=PASSWORD)
+        sign(everyone[role], awaiting)
     awaiting.refresh_from_db()
     assert awaiting.status == Promise.Status.PUBLISHED
     return awaiting

@@ -10,7 +10,7 @@ from followups import services as followup_services
 from followups.models import CommitmentAssessment
 from promises import services
 from promises.models import Commitment
-from tests.factories import PASSWORD
+from tests.factories import sign
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def setting(
         )
         services.promise_submit_for_signing(user=user, promise=promise)
         for signer in signers:
-            services.promise_sign(user=signer, promise=promise, password=PASSWORD)
+            sign(signer, promise)
         plan = activity_services.activity_plan_create(user=user, promise=promise, year=2026)
         activity = activity_services.activity_create(
             user=user, plan=plan, commitment=walks, title="Trygghetsvandring i Oxhagen"
@@ -111,7 +111,7 @@ def test_after_the_new_version_is_signed_published_followups_keep_every_row(
         services.commitment_delete(user=kalmar_coordinator, commitment=walks)
         services.promise_submit_for_signing(user=kalmar_coordinator, promise=promise)
         for signer in setting["signers"]:
-            services.promise_sign(user=signer, promise=promise, password=PASSWORD)
+            sign(signer, promise)
     data = client.get(f"/api/v1/promises/{promise.pk}").json()
     assert [c["id"] for c in data["commitments"]] == [setting["kept"].pk]
     (followup,) = data["followups"]

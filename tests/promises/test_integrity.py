@@ -18,7 +18,7 @@ from promises import services
 from promises.chain import GENESIS, link, signature_record, version_record
 from promises.models import Commitment, Promise, PromiseTransition, PromiseVersion, Signature
 from promises.snapshot import SnapshotError, parse, sha256_hex
-from tests.factories import PASSWORD, force_sql
+from tests.factories import force_sql, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +47,7 @@ def published(
         )
         services.promise_submit_for_signing(user=kalmar_coordinator, promise=promise)
         for signer in (kalmar_police_chief, kalmar_municipal_signatory):
-            services.promise_sign(user=signer, promise=promise, password=PASSWORD)
+            sign(signer, promise)
     promise.refresh_from_db()
     assert promise.status == Promise.Status.PUBLISHED
     return promise

@@ -1,10 +1,16 @@
-"""Registering a document signed on paper: the form, its refusals and what it records."""
+"""A document signed on paper: recorded with its scan by one party, confirmed by the other."""
 
+import hashlib
 from datetime import date
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+
+from promises import services
+from promises.models import PaperSigning
 
 from promises.models import Promise, PromiseTransition, PromiseVersion, Signature
 from promises.services import promise_snapshot
@@ -27,8 +33,19 @@ def requirements(promise):
     return list(promise.partnership.signatory_requirements.order_by("order", "pk"))
 
 
-def paper_data(promise, rows=PAPER, note="Originalet finns i diariet."):
-    data = {"note": note, "content_sha256": sha256_of(promise_snapshot(promise))}
+SCAN = b"%PDF-1.7\n% en skannad sida\n%%EOF\n"
+
+
+def scan(content=SCAN, name="underskrifter.pdf"):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
+
+
+def paper_data(promise, rows=PAPER, note="Originalet finns i diariet.", upload=None):
+    data = {
+        "note": note,
+        "content_sha256": sha256_of(promise_snapshot(promise)),
+        "scan": upload or scan(),
+    }
     for requirement, row in zip(requirements(promise), rows, strict=True):
         data |= {f"underskrift-{requirement.pk}-{name}": value for name, value in row.items()}
     return data
@@ -47,7 +64,8 @@ def test_page_shows_a_sub_form_per_role_and_the_content(client_for, draft):
     assert "Polisen besöker skolorna varje termin." in response.text
     assert sha256_of(promise_snapshot(draft)) in response.text
     assert 'type="date"' in response.text
-    assert "Registrera underskrifterna och publicera" in response.text
+    assert 'type="file"' in response.text and 'enctype="multipart/form-data"' in response.text
+    assert "Registrera och skicka för bekräftelse" in response.text
 
 
 def test_detail_page_links_to_the_form_only_for_editors(client_for, draft):
@@ -55,18 +73,45 @@ def test_detail_page_links_to_the_form_only_for_editors(client_for, draft):
     assert url(draft) not in client_for("kalmar_reader").get(draft.get_absolute_url()).text
 
 
-def test_coordinator_records_both_signatures_and_publishes(client_for, draft):
-    police, municipal = requirements(draft)
-
-    response = client_for("kalmar_coordinator").post(url(draft), paper_data(draft))
+def test_recorded_paper_signatures_wait_for_the_other_party(
+    client_for, draft, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("kalmar_coordinator").post(url(draft), paper_data(draft))
 
     assert response.status_code == 302
     assert response.url == draft.get_absolute_url()
+    draft.refresh_from_db()
+    assert draft.status == Promise.Status.AWAITING_PAPER
+    assert draft.published_version is None
+    assert not Signature.objects.filter(version__promise=draft).exists()
+    paper = PaperSigning.objects.get(promise=draft)
+    assert paper.status == PaperSigning.Status.PENDING
+    assert paper.scan_sha256 == hashlib.sha256(SCAN).hexdigest()
+    assert paper.scan.read() == SCAN
+    assert paper.recorded_for.is_municipality
+    assert any("bekräftar dem innan löftet publiceras" in m for m in messages_of(response))
+    # The other side's coordinators and the named signatories are told.
+    told = {address for m in mailoutbox for address in m.to}
+    assert "t-kalmar-kommunpolis@example.invalid" in told
+    assert "t-kalmar-lpo-chef@example.invalid" in told
+    assert "t-kalmar-samordnare@example.invalid" not in told
+
+
+def test_the_other_party_confirms_and_the_promise_is_published(client_for, draft, everyone):
+    police, municipal = requirements(draft)
+    client_for("kalmar_coordinator").post(url(draft), paper_data(draft))
+    confirm = reverse("promises:promise-paper-confirm", args=[draft.pk])
+
+    response = client_for("kalmar_police_coordinator").post(confirm)
+
+    assert response.status_code == 302
     draft.refresh_from_db()
     assert draft.status == Promise.Status.PUBLISHED
     version = draft.published_version
     signatures = {s.requirement_id: s for s in version.signatures.all()}
     assert {s.method for s in signatures.values()} == {Signature.Method.PAPER}
+    assert {s.evidence_sha256 for s in signatures.values()} == {hashlib.sha256(SCAN).hexdigest()}
     assert signatures[police.pk].signer_name == "Anna Polis"
     assert signatures[police.pk].signer_title == police.title  # blank → the role's title
     assert signatures[police.pk].signed_on_date == date(2019, 3, 14)
@@ -75,11 +120,82 @@ def test_coordinator_records_both_signatures_and_publishes(client_for, draft):
     assert signatures[municipal.pk].signer_name == "Bertil Kommun"
     assert signatures[municipal.pk].signer_title == "Kommunstyrelsens ordförande"
     assert signatures[municipal.pk].signed_on_date is None
-    assert signatures[municipal.pk].place == ""
-    paper = draft.transitions.get(kind=PromiseTransition.Kind.PAPER)
-    assert paper.note == "Originalet finns i diariet."
-    assert any("Pappersunderskrifterna är registrerade" in m for m in messages_of(response))
+    paper = PaperSigning.objects.get(promise=draft)
+    assert paper.status == PaperSigning.Status.CONFIRMED
+    assert paper.decided_by == everyone["kalmar_police_coordinator"]
+    assert draft.transitions.get(kind=PromiseTransition.Kind.PAPER).note == (
+        "Originalet finns i diariet."
+    )
     assert "Löftet är nu publicerat." in messages_of(response)
+    # The public page says how it was signed and offers the scan.
+    public = client_for("anonymous").get(draft.get_public_url()).content.decode()
+    assert "registrerades i portalen av" in public and "bekräftades av" in public
+    scan_url = reverse("public:promise-scan", args=[draft.pk])
+    assert scan_url in public
+    served = client_for("anonymous").get(scan_url)
+    assert served.status_code == 200 and served.content == SCAN
+    assert served["Content-Type"] == "application/pdf"
+
+
+def test_nobody_confirms_their_own_record_or_their_own_side(draft, everyone, client_for):
+    client_for("kalmar_coordinator").post(url(draft), paper_data(draft))
+    draft.refresh_from_db()
+    for role in ("kalmar_coordinator", "kalmar_police_chief", "kalmar_reader"):
+        with pytest.raises(PermissionDenied):
+            services.promise_confirm_paper_signatures(user=everyone[role], promise=draft)
+    draft.refresh_from_db()
+    assert draft.status == Promise.Status.AWAITING_PAPER
+    assert not Signature.objects.filter(version__promise=draft).exists()
+    # The recorder may withdraw it; the draft can be changed again.
+    services.promise_reject_paper_signatures(user=everyone["kalmar_coordinator"], promise=draft)
+    draft.refresh_from_db()
+    assert draft.status == Promise.Status.DRAFT
+    assert PaperSigning.objects.get(promise=draft).status == PaperSigning.Status.REJECTED
+
+
+def test_a_police_coordinator_needs_a_kommun_coordinator_to_confirm(draft, everyone):
+    with open_scan() as upload:
+        services.promise_record_paper_signatures(
+            user=everyone["kalmar_police_coordinator"],
+            promise=draft,
+            signatures=[
+                {"requirement": r, "name": n["name"], "title": n["title"], "date": None}
+                for r, n in zip(requirements(draft), PAPER, strict=True)
+            ],
+            scan=upload,
+        )
+    draft.refresh_from_db()
+    services.promise_confirm_paper_signatures(user=everyone["kalmar_coordinator"], promise=draft)
+    draft.refresh_from_db()
+    assert draft.status == Promise.Status.PUBLISHED
+
+
+def open_scan():
+    from contextlib import nullcontext
+
+    return nullcontext(scan())
+
+
+@pytest.mark.parametrize(
+    "content, name, message",
+    [
+        (b"", "tom.pdf", "Den skickade filen är tom."),
+        (
+            b"MZ\x90\x00 ett program",
+            "underskrift.pdf",
+            "Skanningen måste vara en PDF, PNG eller JPEG.",
+        ),
+        (b"GIF89a", "bild.gif", "Skanningen måste vara en PDF, PNG eller JPEG."),
+        (b"%PDF-" + b"0" * (10 * 1024 * 1024), "stor.pdf", "Filen är för stor."),
+    ],
+)
+def test_a_bad_scan_is_refused_and_nothing_is_saved(client_for, draft, content, name, message):
+    data = paper_data(draft, upload=SimpleUploadedFile(name, content))
+    response = client_for("kalmar_coordinator").post(url(draft), data)
+    assert response.status_code == 200
+    assert message in response.text
+    assert not PromiseVersion.objects.filter(promise=draft).exists()
+    assert not PaperSigning.objects.exists()
 
 
 def test_a_missing_name_is_a_swedish_error_and_nothing_is_saved(client_for, draft):

@@ -10,7 +10,7 @@ from django.db import IntegrityError, InternalError, connection, transaction
 from core.concurrency import StaleObjectError
 from promises import services
 from promises.models import Commitment, Promise, PromiseTransition, Signature
-from tests.factories import PASSWORD, force_sql
+from tests.factories import force_sql, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -49,10 +49,6 @@ def submitted(draft, kalmar_coordinator, kalmar_police_chief, kalmar_municipal_s
     services.promise_submit_for_signing(user=kalmar_coordinator, promise=draft)
     draft.refresh_from_db()
     return draft
-
-
-def sign(user, promise):
-    return services.promise_sign(user=user, promise=promise, password=PASSWORD)
 
 
 def kinds(promise):
@@ -248,7 +244,10 @@ def test_signing_records_who_what_and_publishes_when_everyone_has_signed(
     assert submitted.status == Status.PUBLISHED
     assert submitted.published_version == version
     assert kinds(submitted)[-3:] == ["signerat", "signerat", "publicerat"]
-    assert [m.to for m in mail.outbox] == [[kalmar_coordinator.email]]
+    # Both parties' coordinators and signatories hear that it is published.
+    assert sorted(address for m in mail.outbox for address in m.to) == sorted(
+        [kalmar_coordinator.email, kalmar_police_chief.email, kalmar_municipal_signatory.email]
+    )
     assert "publicerat" in mail.outbox[0].subject
 
 
@@ -259,7 +258,7 @@ def test_signing_refusals(
         with pytest.raises(PermissionDenied):
             sign(user, submitted)
     with pytest.raises(ValidationError) as error:
-        services.promise_sign(user=kalmar_police_chief, promise=submitted, password="fel")
+        sign(kalmar_police_chief, submitted, password="fel")
     assert "Fel lösenord" in str(error.value)
     sign(kalmar_police_chief, submitted)
     with pytest.raises(PermissionDenied):
@@ -364,34 +363,43 @@ def test_expire_ends_a_promise_after_its_period_but_keeps_it_public(published):
     assert Promise.objects.published().filter(pk=published.pk).exists()
 
 
-def test_paper_signatures_publish_a_historic_document(
-    draft, kalmar_coordinator, kalmar_partnership
+def test_paper_signatures_publish_a_historic_document_once_the_other_party_confirms(
+    draft, kalmar_coordinator, kalmar_police_coordinator, kalmar_partnership
 ):
+    from tests.promises.test_paper_signatures import scan
+
     police, municipal = kalmar_partnership.signatory_requirements.order_by("order")
-    version = services.promise_record_paper_signatures(
+    paper = services.promise_record_paper_signatures(
         user=kalmar_coordinator,
         promise=draft,
         signatures=[
             {"requirement": police, "name": "Polischef på papper", "date": date(2019, 1, 15)},
             {"requirement": municipal, "name": "Ordförande på papper", "place": "Kalmar"},
         ],
+        scan=scan(),
     )
     draft.refresh_from_db()
+    assert draft.status == Status.AWAITING_PAPER and draft.published_version is None
+    services.promise_confirm_paper_signatures(user=kalmar_police_coordinator, promise=draft)
+    draft.refresh_from_db()
     assert draft.status == Status.PUBLISHED
-    assert draft.published_version == version
-    paper = list(version.signatures.order_by("requirement__order"))
-    assert [s.method for s in paper] == ["papper", "papper"]
-    assert paper[0].signer is None and paper[0].display_date == date(2019, 1, 15)
-    assert paper[1].display_date is None and paper[1].place == "Kalmar"
+    assert draft.published_version == paper.version
+    signed = list(paper.version.signatures.order_by("requirement__order"))
+    assert [s.method for s in signed] == ["papper", "papper"]
+    assert signed[0].signer is None and signed[0].display_date == date(2019, 1, 15)
+    assert signed[1].display_date is None and signed[1].place == "Kalmar"
 
 
 def test_paper_signatures_need_every_required_role(draft, kalmar_coordinator, kalmar_partnership):
+    from tests.promises.test_paper_signatures import scan
+
     police = kalmar_partnership.signatory_requirements.order_by("order").first()
     with pytest.raises(ValidationError):
         services.promise_record_paper_signatures(
             user=kalmar_coordinator,
             promise=draft,
             signatures=[{"requirement": police, "name": "Bara en"}],
+            scan=scan(),
         )
     assert not draft.versions.exists()
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from organizations.models import Area, Theme
 from promises import services
 from promises.models import Commitment, Promise, PromiseTransition, Signature
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, sign
 from tests.promises.fixtures_ui import *  # noqa: F403  (fixtures)
 
 pytestmark = pytest.mark.django_db
@@ -466,28 +466,19 @@ def test_full_workflow_through_the_buttons(client, everyone, draft):
     assert version.content_sha256 in page.text
     assert "Polisen patrullerar till fots i centrum." in page.text
 
-    wrong = client.post(
-        url("promise-sign", draft), {"password": "fel", "content_sha256": version.content_sha256}
-    )
+    read = {"version_id": version.pk, "content_sha256": version.content_sha256}
+    wrong = client.post(url("promise-sign", draft), {**read, "password": "fel"})
     assert field_error(wrong, "id_password") == "Fel lösenord. Underskriften sparades inte."
     assert not Signature.objects.exists()
 
-    response = client.post(
-        url("promise-sign", draft),
-        {"password": PASSWORD, "content_sha256": version.content_sha256},
-        follow=True,
-    )
+    response = client.post(url("promise-sign", draft), {**read, "password": PASSWORD}, follow=True)
     assert "Du har signerat version 2." in response.text
     assert "Lokalpolisområdeschef" in response.text  # the recorded signature
     assert "Kommunens företrädare" in response.text  # the role still missing
 
     signatory = everyone["kalmar_municipal_signatory"]
     client.force_login(signatory)
-    response = client.post(
-        url("promise-sign", draft),
-        {"password": PASSWORD, "content_sha256": version.content_sha256},
-        follow=True,
-    )
+    response = client.post(url("promise-sign", draft), {**read, "password": PASSWORD}, follow=True)
     assert "Löftet är nu publicerat." in response.text
     draft.refresh_from_db()
     assert draft.status == Promise.Status.PUBLISHED
@@ -501,7 +492,7 @@ def test_full_workflow_through_the_buttons(client, everyone, draft):
 
 
 def test_signing_a_version_that_changed_meanwhile_is_refused(client, everyone, awaiting):
-    old_sha = awaiting.current_version().content_sha256
+    old = awaiting.current_version()
     coordinator = everyone["kalmar_coordinator"]
     services.promise_return_to_draft(user=coordinator, promise=awaiting)
     awaiting.refresh_from_db()
@@ -515,7 +506,8 @@ def test_signing_a_version_that_changed_meanwhile_is_refused(client, everyone, a
     client.force_login(everyone["kalmar_police_chief"])
 
     response = client.post(
-        url("promise-sign", awaiting), {"password": PASSWORD, "content_sha256": old_sha}
+        url("promise-sign", awaiting),
+        {"password": PASSWORD, "version_id": old.pk, "content_sha256": old.content_sha256},
     )
 
     assert response.status_code == 200
@@ -624,7 +616,7 @@ def test_dashboard_lists_versions_awaiting_my_signature_in_constant_queries(
     assert four == one
 
     # Once signed, it is no longer waiting for this signatory.
-    services.promise_sign(user=chief, promise=awaiting, password=PASSWORD)
+    sign(chief, awaiting)
     response, _ = _dashboard_queries(client)
     assert url("promise-sign", awaiting) not in response.text
 

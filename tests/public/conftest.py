@@ -8,7 +8,7 @@ from organizations import demo as organizations_demo
 from promises import demo as promises_demo
 from promises import services
 from promises.models import Promise
-from tests.factories import PASSWORD
+from tests.factories import sign
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def publish_kalmar_promise(
             )
         services.promise_submit_for_signing(user=kalmar_coordinator, promise=promise)
         for signer in (kalmar_police_chief, kalmar_municipal_signatory):
-            services.promise_sign(user=signer, promise=promise, password=PASSWORD)
+            sign(signer, promise)
         promise.refresh_from_db()
         return promise
 

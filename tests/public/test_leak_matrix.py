@@ -25,7 +25,7 @@ from promises.models import Commitment, Promise
 from public import pdf
 from situation import services as situation_services
 from situation.models import Visibility
-from tests.factories import PASSWORD
+from tests.factories import sign
 
 pytestmark = pytest.mark.django_db
 
@@ -66,7 +66,7 @@ HIDDEN = [
 
 def _sign_all(promise, signers):
     for signer in signers:
-        services.promise_sign(user=signer, promise=promise, password=PASSWORD)
+        sign(signer, promise)
     promise.refresh_from_db()
 
 
@@ -221,7 +221,7 @@ def world(
             user=user, promise=awaiting, party="police", text=f"Polisen {AWAITING_PROMISE}."
         )
         services.promise_submit_for_signing(user=user, promise=awaiting)
-        services.promise_sign(user=kalmar_police_chief, promise=awaiting, password=PASSWORD)
+        sign(kalmar_police_chief, awaiting)
         ended = services.promise_create(
             user=user,
             partnership=kalmar_partnership,

@@ -19,8 +19,7 @@ from public.map import (
     map_state,
 )
 
-# The browser fixtures live beside the browser tests; this module borrows two.
-from tests.browser.conftest import axe, browser  # noqa: F401
+# ``browser`` and ``axe`` are the session fixtures of tests/conftest.py.
 
 ROOT = Path(settings.BASE_DIR)
 SVG = "{http://www.w3.org/2000/svg}"

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from promises import demo as promises_demo
 from promises import services
 from promises.models import Promise
-from tests.factories import PASSWORD
+from tests.factories import sign
 
 pytestmark = pytest.mark.django_db
 
@@ -175,8 +175,8 @@ def test_publishing_shows_up_at_once(
             user=kalmar_coordinator, promise=promise, party="joint", text="Vi gör det ihop."
         )
         services.promise_submit_for_signing(user=kalmar_coordinator, promise=promise)
-        services.promise_sign(user=kalmar_police_chief, promise=promise, password=PASSWORD)
-        services.promise_sign(user=kalmar_municipal_signatory, promise=promise, password=PASSWORD)
+        sign(kalmar_police_chief, promise)
+        sign(kalmar_municipal_signatory, promise)
     assert "Nytt för Kalmar" in client.get("/kommuner/kalmar/").content.decode()
     assert hits(client, "ihop")[0] == 1
 
@@ -214,7 +214,7 @@ def test_public_page_queries_do_not_grow_with_data(
                 )
                 services.promise_submit_for_signing(user=kalmar_coordinator, promise=promise)
                 for signer in (kalmar_police_chief, kalmar_municipal_signatory):
-                    services.promise_sign(user=signer, promise=promise, password=PASSWORD)
+                    sign(signer, promise)
 
     publish(1)
     cache.clear()

@@ -10,7 +10,7 @@ from organizations import demo as organizations_demo
 from promises import demo as promises_demo
 from promises import services
 from promises.models import Commitment, Promise
-from tests.factories import PASSWORD
+from tests.factories import sign
 
 pytestmark = pytest.mark.django_db
 
@@ -116,9 +116,9 @@ def test_every_unpublished_state_is_404_and_leaks_nothing(
     assert_hidden()  # draft
     services.promise_submit_for_signing(user=kalmar_coordinator, promise=promise)
     assert_hidden()  # awaiting signatures
-    services.promise_sign(user=kalmar_police_chief, promise=promise, password=PASSWORD)
+    sign(kalmar_police_chief, promise)
     assert_hidden()  # signed by one of two
-    services.promise_sign(user=kalmar_municipal_signatory, promise=promise, password=PASSWORD)
+    sign(kalmar_municipal_signatory, promise)
     assert client.get(url).status_code == 200  # published
 
     # An amendment in progress is not shown; the signed version still is.
@@ -151,7 +151,7 @@ def _published_promise_with(n, coordinator, partnership, signers):
         )
     services.promise_submit_for_signing(user=coordinator, promise=promise)
     for signer in signers:
-        services.promise_sign(user=signer, promise=promise, password=PASSWORD)
+        sign(signer, promise)
     return promise
 
 

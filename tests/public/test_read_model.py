@@ -13,7 +13,7 @@ from activities import services as activity_services
 from promises import services
 from promises.published import PublicState, state_on, summaries
 from public.caching import public_page
-from tests.factories import PASSWORD
+from tests.factories import sign
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def sign_and_publish(
         )
         services.promise_submit_for_signing(user=kalmar_coordinator, promise=promise)
         for signer in (kalmar_police_chief, kalmar_municipal_signatory):
-            services.promise_sign(user=signer, promise=promise, password=PASSWORD)
+            sign(signer, promise)
         promise.refresh_from_db()
         return promise
 

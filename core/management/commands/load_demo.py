@@ -34,9 +34,16 @@ class Command(BaseCommand):
         from core import search
 
         indexed = search.rebuild()
-        from organizations.demo import DEMO_PASSWORD, logins
+        from organizations.demo import DEMO_PASSWORD, logins, totp_secrets
 
         self.stdout.write(self.style.SUCCESS(f"Demodata är inläst ({indexed} sökposter)."))
         self.stdout.write(f"Demoinloggningar (lösenord för alla: {DEMO_PASSWORD}):")
         for username, description in logins():
             self.stdout.write(f"  {username:<28} {description}")
+        self.stdout.write(
+            "Tvåstegsverifiering: undertecknarna och admin loggar in och signerar med en kod "
+            "från en kodapp. Lägg in nyckeln i appen, eller skriv ut koden med "
+            "'.venv/bin/python manage.py demo_code ANVÄNDARNAMN':"
+        )
+        for username, secret in totp_secrets().items():
+            self.stdout.write(f"  {username:<28} {secret}")
