@@ -30,16 +30,21 @@ from promises.published import (
     published_scan,
     summaries,
 )
-from public.caching import public_page
+from public.caching import no_parameters, public_page
+from public.forms import SearchForm, search_cache_key, sitemap_cache_key
 from public.read import promise_page
 
 logger = logging.getLogger(__name__)
 
 NEWEST_FIRST = (F("published_at").desc(nulls_last=True), "-pk")
+MAX_SLUG_LENGTH = Organisation._meta.get_field("slug").max_length
 
 
-def _public(view):
-    return require_GET(login_not_required(public_page(view)))
+def _public(view=None, *, params=no_parameters):
+    """A public page: GET only, open to anyone, cached on the parameters it reads."""
+    if view is None:
+        return lambda view: _public(view, params=params)
+    return require_GET(login_not_required(public_page(view, params=params)))
 
 
 def counts_by_municipality(promises) -> dict[str, Counter]:
@@ -97,6 +102,8 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
 @_public
 def municipality_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """A kommun's page: current (and coming) and earlier promises, follow-ups, feed link."""
+    if len(slug) > MAX_SLUG_LENGTH:
+        raise Http404  # no kommun has a name that long: not worth a query
     municipality = get_object_or_404(
         Organisation.objects.municipalities().select_related("county__police_region"), slug=slug
     )
@@ -150,35 +157,45 @@ def promise_scan(request: HttpRequest, pk: int) -> HttpResponse:
 SEARCH_PAGE_SIZE = 20
 
 
-@_public
-def search_view(request: HttpRequest) -> HttpResponse:
-    """/sok/: Swedish full-text search with filters (län, kommun, tema, år, part)."""
-    query = search.clean_query(request.GET.get("q", ""))
-    facets = {
-        key: request.GET.get(key, "").strip()[:60]
-        for key in ("lan", "kommun", "tema", "ar", "part")
-    }
-    results = search.search(query, facets=facets) if query else []
-    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(request.GET.get("sida"))
+def _search_page(request: HttpRequest, form: SearchForm, results, *, status: int = 200):
+    valid = form.is_valid()
+    query = form.query if valid else ""
+    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(
+        form.cleaned_data.get("sida") if valid else 1
+    )
     for entry in page.object_list:
         entry.snippet = search.highlight(entry.body or entry.title, query)
-    querystring = request.GET.copy()
-    querystring.pop("sida", None)
     return render(
         request,
         "public/search.html",
         {
+            "form": form,
             "query": query,
-            "facets": facets,
+            "facets": form.facets if valid else dict.fromkeys(SearchForm.FACETS, ""),
             "page": page,
-            "querystring": querystring.urlencode(),
+            "querystring": form.canonical(without=("sida",)) if valid else "",
             "counties": County.objects.order_by("code"),
             "municipalities": Organisation.objects.municipalities().order_by("name"),
             "themes": Theme.objects.filter(partnership__isnull=True).order_by("name"),
             "parties": party_choices(),
             "years": range(2016, 2031),
         },
+        status=status,
     )
+
+
+@_public(params=search_cache_key)
+def search_view(request: HttpRequest) -> HttpResponse:
+    """/sok/: Swedish full-text search with filters (län, kommun, tema, år, part).
+
+    Every parameter is validated before the index is asked: a value that cannot
+    be right gets the form back with a Swedish message and status 400.
+    """
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return _search_page(request, form, [], status=400)
+    results = search.search(form.query, facets=form.facets) if form.query else []
+    return _search_page(request, form, results)
 
 
 @require_GET
@@ -195,4 +212,4 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-sitemap = require_GET(login_not_required(public_page(sitemap_view)))
+sitemap = _public(sitemap_view, params=sitemap_cache_key)
