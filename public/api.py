@@ -8,13 +8,16 @@ number of promises, commitments or signatures.
 
 import csv
 import io
-from typing import Literal
+import re
+from decimal import Decimal
+from typing import Annotated, Literal
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Path, Query, Schema
+from ninja.errors import ValidationError
 from ninja.renderers import JSONRenderer
 from ninja.responses import Status
 from pydantic import Field
@@ -269,13 +272,38 @@ def published_counts() -> dict[str, int]:
 # --- CSV -----------------------------------------------------------------------------
 
 
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"\A[+-]?(?:[0-9]+(?:[.,][0-9]+)?|[.,][0-9]+)\Z")
+
+
+def csv_cell(value) -> object:
+    """One cell as Excel should read it: text that would start a formula gets a leading ``'``.
+
+    Numbers stay numbers, also as text ("-3", "+1,5"): only a cell that is not a
+    plain number and starts with ``= + - @``, a tab or a carriage return is
+    neutralised, so ``=HYPERLINK(…)`` arrives as the text that was typed.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, int | float | Decimal):
+        return value
+    text = str(value)
+    if text.startswith(FORMULA_PREFIXES) and not _NUMBER.match(text):
+        return f"'{text}"
+    return text
+
+
 def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    """Semicolon-separated UTF-8 with a byte order mark, so Swedish Excel opens it as it is."""
+    """Semicolon-separated UTF-8 with a byte order mark, so Swedish Excel opens it as it is.
+
+    Every CSV the site serves is written here, every cell through ``csv_cell``.
+    """
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow([csv_cell(cell) for cell in header])
+    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -311,26 +339,67 @@ def _csv_text(value) -> str:
     return "" if value is None else str(value)
 
 
-# --- Endpoints -----------------------------------------------------------------------
+# --- Errors --------------------------------------------------------------------------
 
-CSV_RESPONSE = {
-    "responses": {
-        200: {
-            "description": "Semikolonseparerad CSV, UTF-8 med BOM.",
-            "content": {"text/csv": {"schema": {"type": "string"}}},
-        }
-    }
-}
-
-
-class Message(Schema):
-    detail: str
-
-
+NOT_FOUND = "Det finns inget publicerat medborgarlöfte (eller ingen publicerad version) här."
 UNVERIFIABLE = (
     "Den publicerade versionen stämmer inte med den kontrollsumma som parterna signerade "
     "och lämnas därför inte ut som signerad."
 )
+PARAMETER_NAMES = {
+    "municipality": "municipality (kommunkod)",
+    "county": "county (länskod)",
+    "year": "year (år)",
+    "status": "status",
+    "theme": "theme (tema)",
+    "promise_id": "löftets id",
+    "number": "versionens nummer",
+}
+PATTERN_MESSAGES = {
+    "municipality": "ska vara en kommunkod med fyra siffror, t.ex. 0483",
+    "county": "ska vara en länskod med två siffror, t.ex. 04",
+    "theme": "får inte innehålla NUL-tecken",
+}
+
+
+def _swedish(error: dict) -> str:
+    """One of pydantic's errors as a Swedish sentence a user of the API can act on."""
+    name = str(error.get("loc", ["?"])[-1])
+    ctx = error.get("ctx") or {}
+    kind = error.get("type", "")
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        problem = "ska vara ett heltal"
+    elif kind in ("greater_than_equal", "greater_than"):
+        problem = f"ska vara minst {ctx.get('ge', ctx.get('gt'))}"
+    elif kind in ("less_than_equal", "less_than"):
+        problem = f"får vara högst {ctx.get('le', ctx.get('lt'))}"
+    elif kind == "string_pattern_mismatch":
+        problem = PATTERN_MESSAGES.get(name, "har fel form")
+    elif kind == "string_too_long":
+        problem = f"får vara högst {ctx.get('max_length')} tecken"
+    elif kind == "literal_error":
+        expected = str(ctx.get("expected", "")).replace(" or ", " eller ")
+        problem = f"ska vara ett av {expected}".strip()
+    elif kind == "missing":
+        problem = "saknas"
+    else:
+        problem = "har ett värde som inte går att använda"
+    return f"{PARAMETER_NAMES.get(name, name)} {problem}."
+
+
+@api.exception_handler(ValidationError)
+def _invalid_parameters(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """422 with ninja's shape (``detail``: a list with ``loc`` and ``type``), in Swedish."""
+    detail = [
+        {"loc": list(e.get("loc", [])), "type": e.get("type", ""), "msg": _swedish(e)}
+        for e in exc.errors
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": NOT_FOUND}, status=404)
 
 
 def _page(promise_id: int) -> PromisePage:
@@ -340,9 +409,31 @@ def _page(promise_id: int) -> PromisePage:
         raise Http404 from None
 
 
+# --- Endpoints -----------------------------------------------------------------------
+
+#: Ids are PostgreSQL bigints and version numbers integers: anything larger is refused (422)
+#: before a query is made.
+PromiseId = Annotated[int, Path(ge=1, le=2**63 - 1, description="Löftets id.")]
+VersionNumber = Annotated[int, Path(ge=1, le=2**31 - 1, description="Versionens nummer, från 1.")]
+
+INVALID = {422: schemas.ValidationErrorOut}
+NOT_FOUND_RESPONSE = {404: schemas.Message}
+CSV_RESPONSE = {
+    "responses": {
+        200: {
+            "description": (
+                "Semikolonseparerad CSV, UTF-8 med BOM. Text som ett kalkylprogram skulle läsa "
+                "som en formel (börjar med = + - @, tabb eller vagnretur) har en inledande '."
+            ),
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    }
+}
+
+
 @api.get(
     "/promises",
-    response=list[schemas.PromiseListItem],
+    response={200: list[schemas.PromiseListItem], **INVALID},
     url_name="promise-list",
     summary="Publicerade medborgarlöften",
 )
@@ -353,11 +444,11 @@ def promise_list(request: HttpRequest, filters: Query[PromiseFilters]):
 
 @api.get(
     "/promises/{promise_id}",
-    response={200: schemas.PromiseDetail, 404: Message, 409: Message},
+    response={200: schemas.PromiseDetail, 409: schemas.Message, **NOT_FOUND_RESPONSE, **INVALID},
     url_name="promise-detail",
     summary="Ett medborgarlöfte med allt som är publicerat",
 )
-def promise_detail(request: HttpRequest, promise_id: int):
+def promise_detail(request: HttpRequest, promise_id: PromiseId):
     """One published promise as signed, with progress, follow-ups and signatures.
 
     404 when it is not published; 409 when its live version no longer matches
@@ -371,11 +462,11 @@ def promise_detail(request: HttpRequest, promise_id: int):
 
 @api.get(
     "/promises/{promise_id}/kedja",
-    response={200: schemas.Chain, 404: Message},
+    response={200: schemas.Chain, **NOT_FOUND_RESPONSE, **INVALID},
     url_name="promise-chain",
     summary="Löftets hashkedja: versioner och underskrifter",
 )
-def promise_chain(request: HttpRequest, promise_id: int):
+def promise_chain(request: HttpRequest, promise_id: PromiseId):
     """Every version and signature of a published promise, in order, with its chain link.
 
     Records of versions that were published carry their content (what was
@@ -406,6 +497,7 @@ def promise_chain(request: HttpRequest, promise_id: int):
 
 @api.get(
     "/promises/{promise_id}/versioner/{number}",
+    response={**NOT_FOUND_RESPONSE, **INVALID},
     url_name="promise-version",
     summary="Exakt den text som signerades",
     openapi_extra={
@@ -414,11 +506,12 @@ def promise_chain(request: HttpRequest, promise_id: int):
                 "description": "Den kanoniska JSON som hashades och signerades, byte för byte.",
                 "content": {"application/json": {"schema": {"type": "object"}}},
             },
-            404: {"description": "Versionen finns inte eller har aldrig publicerats."},
         }
     },
 )
-def promise_version(request: HttpRequest, promise_id: int, number: int) -> HttpResponse:
+def promise_version(
+    request: HttpRequest, promise_id: PromiseId, number: VersionNumber
+) -> HttpResponse:
     """The canonical JSON of a version that was published: SHA-256 of the body = content_sha256."""
     content = published_content(promise_id, number)
     if content is None:
@@ -452,6 +545,7 @@ def municipality_list(request: HttpRequest):
 
 @api.get(
     "/commitments.csv",
+    response=INVALID,
     url_name="commitment-csv",
     summary="Åtaganden som CSV",
     openapi_extra=CSV_RESPONSE,
@@ -509,6 +603,7 @@ def commitments_csv(request: HttpRequest, filters: Query[PromiseFilters]) -> Htt
 
 @api.get(
     "/followups.csv",
+    response=INVALID,
     url_name="followup-csv",
     summary="Uppföljningar som CSV",
     openapi_extra=CSV_RESPONSE,

@@ -222,3 +222,21 @@ class Chain(Schema):
     promise_id: int
     genesis: str
     records: list[ChainRecord]
+
+
+class Message(Schema):
+    detail: str = Field(description="Vad som gick fel, på svenska.")
+
+
+class ValidationProblem(Schema):
+    loc: list[str | int] = Field(
+        description='Var felet finns, t.ex. ["query", "year"] eller ["path", "promise_id"].'
+    )
+    type: str = Field(description="Felets kod, t.ex. greater_than_equal eller int_parsing.")
+    msg: str = Field(description="Vad som är fel, på svenska.")
+
+
+class ValidationErrorOut(Schema):
+    """422: a parameter has a value that cannot be used; nothing was looked up."""
+
+    detail: list[ValidationProblem]
