@@ -9,8 +9,10 @@ import json
 from base64 import b32encode
 from urllib.parse import urlsplit
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,6 +27,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from accounts import mfa
 from accounts.middleware import second_factor_exempt
 from accounts.models import PasskeyCredential
+from accounts.password_reset import request_reset
 
 LOGIN_NONCE = "mfa-login-nonce"
 REGISTER_NONCE = "mfa-register-nonce"
@@ -239,3 +242,22 @@ def device_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     update_session_auth_hash(request, request.user)
     messages.success(request, _("Den andra faktorn är borttagen."))
     return redirect("accounts:security")
+
+
+class PasswordResetRequestForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-postadress"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_not_required
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link. The answer is the same whether or not the address has an account."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        request_reset(request, form.cleaned_data["email"])
+        return redirect("accounts:password_reset_done")
+    return render(request, "registration/password_reset_form.html", {"form": form})

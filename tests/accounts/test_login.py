@@ -46,7 +46,7 @@ def test_login_is_locked_after_five_failures_for_that_username_and_ip(client, se
     assert other_user.status_code == 302
 
 
-def test_password_reset_sends_a_swedish_email_with_a_working_link(client):
+def test_password_reset_sends_a_swedish_email_with_a_working_link(client, settings):
     UserFactory(username="anna", email="anna@example.invalid")
     response = client.post("/konto/aterstall/", {"email": "anna@example.invalid"})
     assert response.status_code == 302
@@ -54,7 +54,8 @@ def test_password_reset_sends_a_swedish_email_with_a_working_link(client):
     message = mail.outbox[0]
     assert message.subject == "Återställ ditt lösenord till Medborgarlöfte"
     link = next(line for line in message.body.splitlines() if "/konto/aterstall/" in line)
-    path = link.split("testserver", 1)[1]
+    # The link is built in the worker from SITE_URL, not from the request's host.
+    path = link.split(settings.SITE_URL, 1)[1]
     form_page = client.get(path, follow=True)
     assert "Välj nytt lösenord" in form_page.content.decode()
     done = client.post(
@@ -89,3 +90,58 @@ def test_email_addresses_are_unique_regardless_of_case():
     UserFactory(username="anna", email="Anna@Example.invalid")
     with pytest.raises(ValidationError):
         UserFactory.build(username="anna2", email="anna@example.invalid").validate_constraints()
+
+
+def test_password_reset_does_not_tell_whether_an_account_exists(client):
+    UserFactory(username="anna", email="anna@example.invalid")
+    known = client.post("/konto/aterstall/", {"email": "anna@example.invalid"})
+    unknown = client.post("/konto/aterstall/", {"email": "ingen@example.invalid"})
+    assert known.status_code == unknown.status_code == 302
+    assert known["Location"] == unknown["Location"]
+    assert [m.to for m in mail.outbox] == [["anna@example.invalid"]]
+
+
+def test_password_reset_is_rate_limited_per_client_and_per_address(client, settings):
+    UserFactory(username="anna", email="anna@example.invalid")
+    for _ in range(settings.PASSWORD_RESET_LIMIT_PER_ADDRESS + 2):
+        response = client.post(
+            "/konto/aterstall/", {"email": "anna@example.invalid"}, REMOTE_ADDR="10.0.0.5"
+        )
+        assert response.status_code == 302  # the same answer every time
+    assert len(mail.outbox) == settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+    mail.outbox.clear()
+    for n in range(settings.PASSWORD_RESET_LIMIT_PER_IP + 2):
+        client.post("/konto/aterstall/", {"email": f"x{n}@example.invalid"}, REMOTE_ADDR="10.0.0.6")
+    UserFactory(username="bertil", email="bertil@example.invalid")
+    client.post("/konto/aterstall/", {"email": "bertil@example.invalid"}, REMOTE_ADDR="10.0.0.6")
+    assert mail.outbox == []  # this client asked too often
+    client.post("/konto/aterstall/", {"email": "bertil@example.invalid"}, REMOTE_ADDR="10.0.0.7")
+    assert len(mail.outbox) == 1
+
+
+def test_behind_the_proxy_an_attacker_cannot_lock_a_signatory_out(client, settings):
+    """Every request comes from the proxy (10.0.0.1); the client is in X-Forwarded-For."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(username="chefen")
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(settings.AXES_FAILURE_LIMIT + 3):
+        client.post(
+            LOGIN,
+            {"username": "chefen", "password": "fel"},
+            HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.9",  # the client may forge the left part
+            **proxy,
+        )
+    attacker = client.post(
+        LOGIN,
+        {"username": "chefen", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+        **proxy,
+    )
+    assert attacker.status_code == 429
+    signatory = client.post(
+        LOGIN,
+        {"username": "chefen", "password": PASSWORD},
+        HTTP_X_FORWARDED_FOR="198.51.100.7",
+        **proxy,
+    )
+    assert signatory.status_code == 302
