@@ -44,7 +44,7 @@ test: $(VENV)/.installed-test setup
 # DJANGO_ALLOWED_HOSTS in the environment; expects a TLS proxy in front.
 serve: $(VENV)/.installed | .env
 	DJANGO_DEBUG=False $(MANAGE) collectstatic --noinput
-	DJANGO_DEBUG=False $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=False DATABASE_STATEMENT_TIMEOUT=0 $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=False $(BIN)/gunicorn medborgarlofte.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
 # Rerunnable benchmark of the public pages (queries, cold and cached response times).
