@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.search import MAX_QUERY_LENGTH, clean_query
+from core.search import clean_query
 from promises.published import party_choices
 
 YEAR_MIN, YEAR_MAX = 1900, 2200
