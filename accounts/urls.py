@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from accounts import views
+from accounts import invitations, views
 from accounts.middleware import second_factor_exempt
 
 app_name = "accounts"
@@ -10,6 +10,7 @@ urlpatterns = [
     path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logga-ut/", second_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
     path("tvastegsverifiering/", views.second_factor, name="second-factor"),
+    path("inbjudan/<str:token>/", invitations.invitation_accept, name="invitation-accept"),
     path("sakerhet/", views.security, name="security"),
     path("sakerhet/app/", views.totp_add, name="totp-add"),
     path("sakerhet/reservkoder/", views.recovery_codes, name="recovery-codes"),

@@ -7,7 +7,15 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organisationer och samverkan")
 
     def ready(self):
-        from core import dashboard
-        from organizations.views import dashboard_panel
+        from django.db.models import fields
 
+        from core import dashboard
+        from organizations.views import dashboard_panel, first_run_panel
+
+        # Django 6.1 puts "- Select an option -" first in every select (the admin's
+        # and every form's), and its Swedish catalogue has no translation for it.
+        # Django documents overriding it from an app's ready().
+        fields.BLANK_CHOICE_LABEL = _("Välj …")
+        # The next steps come first on "Mitt arbete" while there are any.
+        dashboard.register(first_run_panel)
         dashboard.register(dashboard_panel)

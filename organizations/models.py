@@ -1,9 +1,12 @@
 """Kommuner, lokalpolisområden, partnerships (samverkansöverenskommelser) and memberships."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower, Now
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel
@@ -61,13 +64,13 @@ class OrganisationQuerySet(models.QuerySet):
         return self.filter(memberships__user=user).distinct()
 
     def editable_by(self, user):
-        """Organisations whose memberships the user may manage (coordinators)."""
+        """Organisations whose memberships the user may manage (their local administrators)."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
             return self.all()
         return self.filter(
-            memberships__user=user, memberships__role=Membership.Role.COORDINATOR
+            memberships__user=user, memberships__role=Membership.Role.ADMIN
         ).distinct()
 
 
@@ -234,6 +237,41 @@ class SigningRole(models.TextChoices):
     PARTNER_REPRESENTATIVE = "partens_foretradare", _("Partens företrädare")
 
 
+SIGNING_ROLES_BY_KIND = {
+    Organisation.Kind.POLICE_AREA: [
+        SigningRole.POLICE_AREA_CHIEF,
+        SigningRole.COMMUNITY_POLICE,
+        SigningRole.POLICE_DISTRICT_CHIEF,
+    ],
+    Organisation.Kind.MUNICIPALITY: [
+        SigningRole.MUNICIPAL_REPRESENTATIVE,
+        SigningRole.BOARD_CHAIR,
+        SigningRole.COMMISSIONER,
+        SigningRole.MUNICIPAL_CHIEF,
+    ],
+    Organisation.Kind.OTHER: [SigningRole.PARTNER_REPRESENTATIVE],
+}
+
+
+def signing_roles_for(organisation: Organisation) -> list[SigningRole]:
+    """The offices someone can sign in for this kind of organisation."""
+    return SIGNING_ROLES_BY_KIND.get(organisation.kind, [])
+
+
+def check_signing_role(organisation: Organisation | None, signing_role: str, field: str) -> None:
+    """A kommunpolis signs for a lokalpolisområde, a kommunalråd for a kommun."""
+    if organisation is None or not signing_role:
+        return
+    if signing_role not in signing_roles_for(organisation):
+        raise ValidationError(
+            {
+                field: _("%(role)s skriver inte under för %(organisation)s.")
+                % {"role": SigningRole(signing_role).label, "organisation": organisation}
+            },
+            code="signing_role_for_kind",
+        )
+
+
 def mfa_required_by_default() -> bool:
     """Partnerships require a second factor for signing unless settings say otherwise."""
     return settings.MFA_REQUIRED_FOR_SIGNING_DEFAULT
@@ -257,23 +295,56 @@ class PartnershipQuerySet(models.QuerySet):
             return self.all()
         return self._for_member_orgs(Membership.objects.filter(user=user).values("organisation_id"))
 
+    def active(self):
+        """Partnerships every party has agreed to: the only ones promises can be written in."""
+        return self.filter(status=Partnership.Status.ACTIVE)
+
     def editable_by(self, user):
-        """Partnerships whose documents the user coordinates."""
+        """Agreed partnerships whose documents the user coordinates."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
-            return self.all()
+            return self.active()
         return self._for_member_orgs(
             Membership.objects.filter(user=user, role=Membership.Role.COORDINATOR).values(
                 "organisation_id"
             )
-        )
+        ).active()
+
+    def of_organisation(self, organisation):
+        """Partnerships in which ``organisation`` is a party."""
+        return self._for_member_orgs([organisation.pk])
+
+    def of_organisations(self, organisation_ids):
+        """Partnerships in which any of ``organisation_ids`` is a party."""
+        return self._for_member_orgs(organisation_ids)
 
 
 class Partnership(TimeStampedModel):
-    """A samverkansöverenskommelse: one lokalpolisområde with one or more kommuner."""
+    """A samverkansöverenskommelse: one lokalpolisområde with one or more kommuner.
+
+    One party's administrator proposes it; it is usable for promises once every
+    other party's administrator has accepted (``PartnershipProposal``). One
+    created by the national administrator (admin, demo) is agreed from the start.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "foreslagen", _("Föreslagen, väntar på parterna")
+        ACTIVE = "overenskommen", _("Överenskommen")
+        NOT_AGREED = "ej_overenskommen", _("Inte överenskommen")
 
     name = models.CharField(_("namn"), max_length=160)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    proposed_by = models.ForeignKey(
+        "Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("föreslagen av"),
+    )
     police_area = models.ForeignKey(
         Organisation,
         on_delete=models.PROTECT,
@@ -343,6 +414,10 @@ class Partnership(TimeStampedModel):
     def get_absolute_url(self):
         return reverse("organizations:partnership-detail", kwargs={"pk": self.pk})
 
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
     def parties(self) -> list[Organisation]:
         """Police area first, then the municipalities, then other partners."""
         return [self.police_area, *self.municipalities.all(), *self.other_partners.all()]
@@ -403,6 +478,13 @@ class PartnershipScopedQuerySet(models.QuerySet):
         )
 
 
+class CurrentRequirementManager(models.Manager):
+    """Requirements in force; archived ones stay for the signatures that filled them."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(archived_at__isnull=True)
+
+
 class SignatoryRequirement(models.Model):
     """An organisation and signing role that must sign every promise of the partnership.
 
@@ -410,6 +492,11 @@ class SignatoryRequirement(models.Model):
     representative per kommun; some partnerships require four signatures
     (lokalpolisområdeschef, kommunpolis, kommunchef, kommunalråd). ``title`` is
     what the signed document says under the name.
+
+    A requirement that is no longer wanted is archived, not deleted: signatures
+    of earlier versions point at it. ``objects`` (and so
+    ``partnership.signatory_requirements``) sees only those in force;
+    ``all_objects`` sees both.
     """
 
     partnership = models.ForeignKey(
@@ -430,6 +517,12 @@ class SignatoryRequirement(models.Model):
         help_text=_("Till exempel ”Lokalpolisområdeschef” eller ”Kommunstyrelsens ordförande”."),
     )
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+    archived_at = models.DateTimeField(
+        _("gäller inte längre sedan"), null=True, blank=True, editable=False
+    )
+
+    objects = CurrentRequirementManager()
+    all_objects = models.Manager()  # noqa: DJ012 – beside the manager it complements
 
     class Meta:
         verbose_name = _("krav på underskrift")
@@ -438,13 +531,18 @@ class SignatoryRequirement(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["partnership", "organisation", "title"],
-                name="signatory_requirement_unique",
+                condition=Q(archived_at__isnull=True),
+                name="signatory_requirement_unique_current",
                 violation_error_message=_("Det kravet finns redan."),
             )
         ]
 
     def __str__(self):
         return f"{self.title}, {self.organisation}"
+
+    def clean(self):
+        if self.organisation_id:
+            check_signing_role(self.organisation, self.signing_role, "signing_role")
 
 
 class MembershipQuerySet(models.QuerySet):
@@ -470,6 +568,8 @@ class Membership(TimeStampedModel):
         COORDINATOR = "samordnare", _("Samordnare")
         SIGNATORY = "firmatecknare", _("Undertecknare")
         READER = "lasare", _("Läsare")
+        #: Invites people, gives roles, agrees partnerships and signing requirements.
+        ADMIN = "administrator", _("Lokal administratör")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -524,6 +624,10 @@ class Membership(TimeStampedModel):
 
     def __str__(self):
         return f"{self.user} – {self.get_role_display()}, {self.organisation}"
+
+    def clean(self):
+        if self.organisation_id:
+            check_signing_role(self.organisation, self.signing_role, "signing_role")
 
 
 class Theme(models.Model):
@@ -607,3 +711,312 @@ class Area(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class Invitation(TimeStampedModel):
+    """An e-mailed, one-time link to join an organisation in a given role.
+
+    Only the SHA-256 of the link's token is stored, so the table cannot be
+    used to accept anyone's invitation. Sending it again issues a new token
+    (the old link stops working); accepting it or revoking it ends it.
+    """
+
+    class Status(models.TextChoices):
+        OPEN = "skickad", _("Skickad")
+        ACCEPTED = "accepterad", _("Accepterad")
+        REVOKED = "aterkallad", _("Återkallad")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="invitations",
+        verbose_name=_("organisation"),
+    )
+    email = models.EmailField(_("e-postadress"))
+    first_name = models.CharField(_("förnamn"), max_length=150, blank=True)
+    last_name = models.CharField(_("efternamn"), max_length=150, blank=True)
+    role = models.CharField(_("roll"), max_length=20, choices=Membership.Role.choices)
+    signing_role = models.CharField(
+        _("undertecknar i egenskap av"),
+        max_length=30,
+        choices=SigningRole.choices,
+        blank=True,
+        help_text=_("För undertecknare: vilket krav på underskrift personen kan uppfylla."),
+    )
+    title = models.CharField(_("titel"), max_length=120, blank=True)
+    token_sha256 = models.CharField(
+        _("länkens SHA-256"), max_length=64, unique=True, editable=False
+    )
+    expires_at = models.DateTimeField(_("gäller till"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("inbjuden av"),
+    )
+    sent_count = models.PositiveSmallIntegerField(_("antal utskick"), default=1)
+    accepted_at = models.DateTimeField(_("accepterad"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accepted_invitations",
+        verbose_name=_("konto"),
+    )
+    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inbjudan")
+        verbose_name_plural = _("inbjudningar")
+        ordering = ["organisation", "-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"),
+                "organisation",
+                "role",
+                condition=Q(status="skickad"),
+                name="invitation_one_open_per_address_and_role",
+                violation_error_message=_(
+                    "Den e-postadressen har redan en inbjudan till den rollen. "
+                    "Skicka den igen i stället."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(role="firmatecknare") | Q(signing_role=""),
+                name="invitation_signing_role_only_for_signatories",
+                violation_error_message=_("Bara undertecknare undertecknar i en viss egenskap."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="firmatecknare") | ~Q(signing_role=""),
+                name="invitation_signatory_has_signing_role",
+                violation_error_message=_("Ange i vilken egenskap undertecknaren skriver under."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} – {self.get_role_display()}, {self.organisation}"
+
+    def clean(self):
+        if self.organisation_id:
+            check_signing_role(self.organisation, self.signing_role, "signing_role")
+
+    @property
+    def is_expired(self) -> bool:
+        return self.status == self.Status.OPEN and self.expires_at <= timezone.now()
+
+    @property
+    def is_usable(self) -> bool:
+        return self.status == self.Status.OPEN and not self.is_expired
+
+    @property
+    def state_label(self) -> str:
+        if self.is_expired:
+            return str(_("Har gått ut"))
+        return self.get_status_display()
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class PartnershipProposal(TimeStampedModel):
+    """One party's proposal that every other party's administrator must accept.
+
+    Either the partnership itself (with the signing requirements it starts
+    with), or a new set of signing requirements for an agreed partnership.
+    ``requirements`` holds that set as ``[{"organisation_id", "signing_role",
+    "title"}]``, in signing order.
+    """
+
+    class Kind(models.TextChoices):
+        AGREEMENT = "overenskommelse", _("Samverkan")
+        REQUIREMENTS = "underskrifter", _("Nya krav på underskrifter")
+
+    class Status(models.TextChoices):
+        OPEN = "oppet", _("Väntar på svar")
+        ACCEPTED = "godtaget", _("Godtaget av alla parter")
+        DECLINED = "avbojt", _("Avböjt")
+        WITHDRAWN = "atertaget", _("Återtaget")
+
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.CASCADE,
+        related_name="proposals",
+        verbose_name=_("samverkan"),
+    )
+    kind = models.CharField(_("förslag om"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.OPEN
+    )
+    proposed_by = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("föreslaget av")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skrivet av"),
+    )
+    requirements = models.JSONField(_("föreslagna krav"), default=list, blank=True)
+    decided_at = models.DateTimeField(_("avgjort"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("avgjort av"),
+    )
+    note = models.TextField(_("kommentar"), blank=True)
+
+    class Meta:
+        verbose_name = _("förslag")
+        verbose_name_plural = _("förslag")
+        ordering = ["partnership", "-created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "kind"],
+                condition=Q(status="oppet"),
+                name="proposal_one_open_per_kind",
+                violation_error_message=_(
+                    "Det finns redan ett förslag som väntar på svar. Godta, avböj eller återta "
+                    "det först."
+                ),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.partnership}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class ProposalAcceptance(models.Model):
+    """That one party's administrator accepted a proposal."""
+
+    proposal = models.ForeignKey(
+        PartnershipProposal,
+        on_delete=models.CASCADE,
+        related_name="acceptances",
+        verbose_name=_("förslag"),
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("part")
+    )
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("godtaget av"),
+    )
+    accepted_at = models.DateTimeField(_("godtaget"), db_default=Now())
+
+    class Meta:
+        verbose_name = _("godkännande")
+        verbose_name_plural = _("godkännanden")
+        ordering = ["proposal", "accepted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["proposal", "organisation"],
+                name="proposal_acceptance_once_per_party",
+                violation_error_message=_("Parten har redan godtagit förslaget."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.organisation} – {self.proposal}"
+
+
+class OrganisationEventQuerySet(models.QuerySet):
+    def for_organisation(self, organisation):
+        """What happened in the organisation and in the partnerships it is a party to."""
+        return self.filter(
+            Q(organisation=organisation)
+            | Q(partnership__in=Partnership.objects.of_organisation(organisation))
+        )
+
+
+class OrganisationEvent(models.Model):
+    """An append-only record of one administrative change: who, what, when.
+
+    ``summary`` is written in Swedish at the time, with the names as they were
+    then. A database trigger refuses UPDATE and DELETE (migration ``0008``).
+    """
+
+    class Kind(models.TextChoices):
+        INVITATION_SENT = "inbjudan_skickad", _("Inbjudan skickad")
+        INVITATION_RESENT = "inbjudan_skickad_igen", _("Inbjudan skickad igen")
+        INVITATION_REVOKED = "inbjudan_aterkallad", _("Inbjudan återkallad")
+        INVITATION_ACCEPTED = "inbjudan_accepterad", _("Inbjudan accepterad")
+        MEMBERSHIP_ADDED = "roll_tillagd", _("Roll tillagd")
+        MEMBERSHIP_CHANGED = "roll_andrad", _("Roll ändrad")
+        MEMBERSHIP_REMOVED = "roll_borttagen", _("Roll borttagen")
+        MEMBER_DEACTIVATED = "medlem_avstangd", _("Medlem avstängd")
+        PARTNERSHIP_PROPOSED = "samverkan_foreslagen", _("Samverkan föreslagen")
+        REQUIREMENTS_EDITED = "krav_andrade_i_forslaget", _("Krav ändrade i förslaget")
+        REQUIREMENTS_PROPOSED = "krav_foreslagna", _("Nya krav föreslagna")
+        PROPOSAL_ACCEPTED = "forslag_godtaget", _("Förslag godtaget")
+        PROPOSAL_DECLINED = "forslag_avbojt", _("Förslag avböjt")
+        PROPOSAL_WITHDRAWN = "forslag_atertaget", _("Förslag återtaget")
+        PARTNERSHIP_AGREED = "samverkan_overenskommen", _("Samverkan överenskommen")
+        REQUIREMENTS_CHANGED = "krav_andrade", _("Krav på underskrifter ändrade")
+        THEME_CHANGED = "tema", _("Tema")
+        AREA_CHANGED = "omrade", _("Område")
+        ADMIN_CHANGE = "administration", _("Ändrat av den nationella administratören")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("organisation"),
+    )
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("samverkan"),
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vem"),
+    )
+    kind = models.CharField(_("vad"), max_length=30, choices=Kind.choices)
+    summary = models.CharField(_("beskrivning"), max_length=500)
+    at = models.DateTimeField(_("när"), db_default=Now())
+
+    objects = OrganisationEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("händelse i administrationen")
+        verbose_name_plural = _("händelser i administrationen")
+        ordering = ["-at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(organisation__isnull=False) | Q(partnership__isnull=False),
+                name="organisation_event_has_subject",
+                violation_error_message=_("En händelse gäller en organisation eller en samverkan."),
+            )
+        ]
+
+    def __str__(self):
+        return self.summary
