@@ -31,9 +31,10 @@ setup: $(VENV)/.installed | .env
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
 
+# Links in e-mail, feeds, the API and PDFs point at the address actually served.
 run: setup
 	@echo "Medborgarlöfte startar på http://$(HOST):$(PORT)/"
-	$(MANAGE) runserver $(HOST):$(PORT)
+	SITE_URL=http://$(HOST):$(PORT) $(MANAGE) runserver $(HOST):$(PORT)
 
 # The same set-up as `run`, then the whole suite, browser tests included.
 # pytest exits 5 when no test ran, and make fails on it.

@@ -66,6 +66,8 @@ class Progress:
     reported: int = 0
     #: Where the target came from: "commitment", "plan" (the activities' targets) or "".
     target_source: str = ""
+    #: How many activity reports were counted.
+    reports: int = 0
 
     @property
     def has_target(self) -> bool:
@@ -131,6 +133,8 @@ class ReportRow:
     area_id: int | None
     count: int
     is_example: bool = False
+    #: How many reports these counts come from.
+    reports: int = 1
 
 
 def label_for(done: int, target: int | None, unit: str) -> str:
@@ -157,6 +161,7 @@ def compute(
     """
     counted = [r for r in rows if window and window[0] <= r.performed_date <= window[1]]
     reported = sum(r.count for r in counted)
+    report_count = sum(r.reports for r in counted)
     is_example = example_target or any(r.is_example for r in counted)
     if quantity is None:
         return Progress(
@@ -166,6 +171,7 @@ def compute(
             label=label_for(reported, None, unit),
             is_example=is_example,
             reported=reported,
+            reports=report_count,
         )
     target_each = quantity * periods
     areas = list(areas)
@@ -189,4 +195,5 @@ def compute(
         is_example=is_example,
         reported=reported,
         target_source=target_source,
+        reports=report_count,
     )

@@ -52,12 +52,18 @@ def report_rows(reports, key: str) -> dict[int, list[ReportRow]]:
     rows: dict[int, list[ReportRow]] = defaultdict(list)
     grouped = (
         reports.values(key, "area_id", "performed_date")
-        .annotate(total=Sum("count"), example=BoolOr("is_example"))
+        .annotate(total=Sum("count"), example=BoolOr("is_example"), reports=Count("pk"))
         .order_by()
     )
     for row in grouped:
         rows[row[key]].append(
-            ReportRow(row["performed_date"], row["area_id"], row["total"], bool(row["example"]))
+            ReportRow(
+                row["performed_date"],
+                row["area_id"],
+                row["total"],
+                bool(row["example"]),
+                row["reports"],
+            )
         )
     return rows
 
@@ -72,6 +78,9 @@ class TargetSpec:
     period: str
     per_area: bool
     areas: tuple[tuple[int | None, str], ...] = ()
+    #: The commitment's own period, when it holds for part of the promise's.
+    start: date | None = None
+    end: date | None = None
 
 
 def working_copy_targets(commitments: Iterable[Commitment]) -> list[TargetSpec]:
@@ -84,6 +93,8 @@ def working_copy_targets(commitments: Iterable[Commitment]) -> list[TargetSpec]:
             c.target_period,
             c.target_per_area,
             tuple((a.pk, a.name) for a in sorted(c.areas.all(), key=lambda a: a.name)),
+            c.period_start_date,
+            c.period_end_date,
         )
         for c in commitments
     ]
@@ -108,6 +119,8 @@ def signed_targets(promise: PublishedPromise) -> list[TargetSpec]:
             c.target.period if c.target else WHOLE,
             c.target.per_area if c.target else False,
             tuple((a.id if a.id is not None else ids.get(a.name), a.name) for a in c.areas),
+            c.period.start if c.period else None,
+            c.period.end if c.period else None,
         )
         for c in promise.commitments
     ]
@@ -163,10 +176,16 @@ def progress_for(
             return span
         return intersect(span, (span[0], until))
 
+    def own(span, spec):
+        """Cut a window to the commitment's own period, if it has one."""
+        if span is None or not (spec.start or spec.end):
+            return span
+        return intersect(span, (spec.start or span[0], spec.end or span[1]))
+
     result: dict[int, Progress] = {}
     for spec in targets:
         if spec.quantity is not None:
-            span = whole if spec.period == WHOLE else yearly
+            span = own(whole if spec.period == WHOLE else yearly, spec)
             result[spec.commitment_id] = compute(
                 rows=rows.get(spec.commitment_id, []),
                 window=so_far(span),
@@ -181,7 +200,7 @@ def progress_for(
         units = {p["target_unit"] for p in planned}
         result[spec.commitment_id] = compute(
             rows=rows.get(spec.commitment_id, []),
-            window=so_far(yearly),
+            window=so_far(own(yearly, spec)),
             quantity=(
                 sum(
                     p["target_count"] * (max(p["area_count"], 1) if p["target_per_area"] else 1)

@@ -52,14 +52,9 @@ def _short(text: str, length: int = 120) -> str:
 
 
 def responsible_for(commitment: Commitment) -> Organisation | None:
-    """The organisation that owns a commitment; None for joint ones."""
-    if commitment.party == Commitment.Party.POLICE:
-        return commitment.promise.partnership.police_area
-    if commitment.party == Commitment.Party.MUNICIPALITY:
-        return commitment.municipality
-    if commitment.party == Commitment.Party.OTHER:
-        return commitment.partner
-    return None
+    """The organisation that owns a commitment alone; None when several promise together."""
+    owners = list(commitment.owners.all())
+    return owners[0] if len(owners) == 1 else None
 
 
 def activity_defaults(*, plan: ActivityPlan, commitment: Commitment) -> dict:

@@ -116,8 +116,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     promise = plan.promise
     commitments = list(
-        promise.commitments.select_related("municipality", "partner")
-        .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("name")))
+        promise.commitments.prefetch_related(
+            "owners", Prefetch("areas", queryset=Area.objects.order_by("name"))
+        )
         .order_by("order", "pk")
     )
     activities = list(

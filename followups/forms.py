@@ -27,7 +27,7 @@ class FollowUpForm(CrispyFormMixin, forms.ModelForm):
 class AssessmentForm(CrispyFormMixin, forms.ModelForm):
     class Meta:
         model = CommitmentAssessment
-        fields = ["status", "outcome", "comment"]
+        fields = ["status", "figure", "outcome", "comment"]
         widgets = {
             "outcome": forms.Textarea(attrs={"rows": 2}),
             "comment": forms.Textarea(attrs={"rows": 2}),

@@ -157,6 +157,30 @@ class CommitmentAssessment(TimeStampedModel):
     outcome = models.TextField(_("genomfört"), blank=True, **_text_limit(ASSESSMENT_MAX_LENGTH))
     done_count = models.PositiveIntegerField(_("genomfört, antal"), null=True, blank=True)
     target_count = models.PositiveIntegerField(_("mål, antal"), null=True, blank=True)
+
+    class FigureSource(models.TextChoices):
+        NONE = "", _("Ingen uppgift")
+        TYPED = "angivet", _("Angivet av samordnarna")
+        REPORTS = "rapporter", _("Räknat från rapporterna")
+
+    #: What the public sees for the commitment: done so far against the signed target.
+    figure = models.PositiveIntegerField(
+        _("genomfört hittills"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Hur många som är gjorda hittills, mot målet. Lämna tomt om ni inte har en uppgift."
+        ),
+    )
+    figure_source = models.CharField(
+        _("uppgiften kommer från"),
+        max_length=10,
+        choices=FigureSource.choices,
+        default=FigureSource.NONE,
+        blank=True,
+    )
+    #: How many activity reports a counted figure came from.
+    report_count = models.PositiveIntegerField(_("antal rapporter"), default=0)
     progress_label = models.CharField(_("hittills"), max_length=200, blank=True)
     comment = models.TextField(_("kommentar"), blank=True, **_text_limit(ASSESSMENT_MAX_LENGTH))
     order = models.PositiveIntegerField(_("ordning"), default=0)
@@ -175,6 +199,18 @@ class CommitmentAssessment(TimeStampedModel):
 
     def __str__(self):
         return f"{self.commitment_text[:60]} – {self.get_status_display()}"
+
+    @property
+    def figure_text(self) -> str:
+        """ "11 av minst 6", "11", or "" when there is no figure."""
+        if self.figure is None:
+            return ""
+        if self.target_count is None:
+            return str(self.figure)
+        return _("%(done)s av minst %(target)s") % {
+            "done": self.figure,
+            "target": self.target_count,
+        }
 
 
 @pghistory.track(exclude=["updated_at"])

@@ -84,6 +84,10 @@ def followup_public_data(followup: FollowUp) -> dict:
                 "outcome": a.outcome,
                 "done": a.done_count,
                 "target": a.target_count,
+                "figure": a.figure,
+                "figure_source": a.figure_source or None,
+                "figure_text": a.figure_text,
+                "report_count": a.report_count,
                 "progress": a.progress_label,
                 "comment": a.comment,
             }

@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from activities.models import ActivityReport
-from activities.progress import ReportRow, number_in_words
-from activities.selectors import published_progress, report_rows, signed_targets
+from activities.selectors import published_progress, report_rows
 from core import publication
 from core.concurrency import save_versioned
 from core.notify import notify
@@ -34,6 +33,7 @@ from promises.search import group_key
 
 Status = FollowUp.Status
 Assessment = CommitmentAssessment.Status
+Source = CommitmentAssessment.FigureSource
 
 REMINDER_HORIZON_DAYS = 14
 REMINDER_INTERVAL_DAYS = 7
@@ -147,27 +147,17 @@ def followups_schedule(*, user, promise: Promise) -> list[FollowUp]:
 # --- Pre-filling promised vs done ------------------------------------------------------
 
 
-def _outcome_text(done: int, per_area: list[tuple[str, int]]) -> str:
-    if done == 0:
-        text = _("inga genomförda under perioden")
-    elif done == 1:
-        text = _("en genomförd")
-    else:
-        text = _("%(count)s genomförda") % {"count": number_in_words(done)}
-    if per_area:
-        text += " (" + ", ".join(f"{name}: {count}" for name, count in per_area) + ")"
-    return text
-
-
 def followup_prefill(followup: FollowUp) -> list[dict]:
-    """Promised vs done per signed commitment, from the reports dated within the period.
+    """Per signed commitment: the target and what the reports say was done so far.
 
     Reads the live (signed) version, never the working copy: a follow-up
-    started while an amendment is drafted assesses what was signed.
-    ``{"commitment_id", "commitment_text", "party", "promised", "done_count",
-    "target_count", "outcome", "progress_label", "status", "order"}`` in the
-    signed order. The status suggestion: met so far → genomförd, started →
-    pågående, otherwise planerad. A fixed number of queries.
+    started while an amendment is drafted assesses what was signed. A
+    commitment with reports gets a figure counted from them ("räknat från N
+    rapporter"); one without any has no figure ("ingen uppgift") until the
+    coordinators type one. ``{"commitment_id", "commitment_text", "party",
+    "promised", "done_count", "target_count", "figure", "figure_source",
+    "report_count", "progress_label", "status", "order"}`` in the signed
+    order. A fixed number of queries.
     """
     live = _live(followup.promise_id)
     rows = report_rows(
@@ -178,26 +168,18 @@ def followup_prefill(followup: FollowUp) -> list[dict]:
         ),
         "activity__commitment_id",
     )
-    # Progress so far: from the start of the period's year up to the end of the period.
+    # So far: from the start of the target's window (the period's year, or the
+    # whole promise) up to the end of the follow-up's period.
     to_date = published_progress(
         live, year=followup.period_end_date.year, until=followup.period_end_date
     )
-    targets = {spec.commitment_id: spec for spec in signed_targets(live)}
     result = []
     for commitment in live.commitments:
-        period_rows: list[ReportRow] = rows.get(commitment.id, [])
-        done = sum(r.count for r in period_rows)
-        per_area = []
-        if commitment.target and commitment.target.per_area:
-            for area_id, name in targets[commitment.id].areas:
-                per_area.append((name, sum(r.count for r in period_rows if r.area_id == area_id)))
+        done = sum(r.count for r in rows.get(commitment.id, []))
         progress = to_date[commitment.id]
-        if progress.is_met:
-            status = Assessment.DONE
-        elif progress.done or done:
-            status = Assessment.ONGOING
-        else:
-            status = Assessment.PLANNED
+        counted = progress.reports > 0
+        figure = progress.done if counted else None
+        target = progress.target if commitment.target else None
         result.append(
             {
                 "commitment_id": commitment.id,
@@ -205,14 +187,24 @@ def followup_prefill(followup: FollowUp) -> list[dict]:
                 "party": commitment.party,
                 "promised": commitment.target_text,
                 "done_count": done,
-                "target_count": progress.target,
-                "outcome": _outcome_text(done, per_area),
-                "progress_label": progress.label if progress.target is not None else "",
-                "status": status,
+                "target_count": target,
+                "figure": figure,
+                "figure_source": Source.REPORTS if counted else Source.NONE,
+                "report_count": progress.reports,
+                "progress_label": progress.label if counted and target is not None else "",
+                "status": _suggested_status(figure, target),
                 "order": commitment.order,
             }
         )
     return result
+
+
+def _suggested_status(figure: int | None, target: int | None) -> str:
+    if figure is not None and target is not None and figure >= target:
+        return Assessment.DONE
+    if figure:
+        return Assessment.ONGOING
+    return Assessment.PLANNED
 
 
 def _withdraw_approvals(followup: FollowUp) -> None:
@@ -254,7 +246,11 @@ def followup_refresh_counts(*, user, followup: FollowUp, expected_version: int) 
         if assessment is None:
             CommitmentAssessment.objects.create(followup=followup, **item)
             continue
-        for name in ("done_count", "target_count", "outcome", "progress_label", "promised"):
+        names = ["done_count", "target_count", "progress_label", "promised"]
+        if assessment.figure_source != Source.TYPED:
+            # A figure the coordinators typed, and every text they wrote, stays as it is.
+            names += ["figure", "figure_source", "report_count"]
+        for name in names:
             setattr(assessment, name, item[name])
         assessment.save()
     _withdraw_approvals(followup)
@@ -290,6 +286,11 @@ def followup_update(
         for name in ("status", "outcome", "comment"):
             if name in values:
                 setattr(assessment, name, values[name])
+        if "figure" in values and values["figure"] != assessment.figure:
+            # A figure typed (or cleared) by the coordinators is theirs from now on.
+            assessment.figure = values["figure"]
+            assessment.figure_source = Source.TYPED if values["figure"] is not None else Source.NONE
+            assessment.report_count = 0
         assessment.full_clean()
         assessment.save()
     if indicators is not None:

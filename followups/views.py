@@ -254,7 +254,9 @@ def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, error)
         if posted is not None and valid:
             values = {
-                f.instance.pk: {k: f.cleaned_data[k] for k in ("status", "outcome", "comment")}
+                f.instance.pk: {
+                    k: f.cleaned_data[k] for k in ("status", "figure", "outcome", "comment")
+                }
                 for f in formset.forms
             }
             try:

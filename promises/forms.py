@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyFormMixin
-from organizations.models import Area, Partnership, SignatoryRequirement, Theme
+from organizations.models import Area, Organisation, Partnership, SignatoryRequirement, Theme
 from promises.models import Commitment, Promise
 from situation.models import Finding, SituationReport
 
@@ -35,9 +35,7 @@ PROMISE_FORM_FIELDS = [
     "predecessor",
 ]
 COMMITMENT_FORM_FIELDS = [
-    "party",
-    "municipality",
-    "partner",
+    "owners",
     "text",
     "theme",
     "areas",
@@ -46,6 +44,8 @@ COMMITMENT_FORM_FIELDS = [
     "target_period",
     "target_per_area",
     "condition",
+    "period_start_date",
+    "period_end_date",
     "findings",
 ]
 #: Fields that are many-to-many: the services take them as separate arguments.
@@ -179,42 +179,36 @@ class PromiseUpdateForm(LockVersionMixin, PromiseForm):
 
 
 class CommitmentForm(ConstraintErrorsMixin, CrispyFormMixin, forms.ModelForm):
-    """One commitment: who promises what, with an optional measurable target."""
+    """One commitment: who promises what, with an optional measurable target and period."""
 
     constraint_fields = {
-        "commitment_municipality_named": "municipality",
-        "commitment_partner_named": "partner",
         "commitment_target_has_unit": "target_unit",
         "commitment_text_not_empty": "text",
+        "commitment_period_ordered": "period_end_date",
     }
 
     class Meta:
         model = Commitment
         fields = COMMITMENT_FORM_FIELDS
         widgets = {
+            "owners": forms.CheckboxSelectMultiple,
             "text": forms.Textarea(attrs={"rows": 3}),
             "areas": forms.CheckboxSelectMultiple,
             "findings": forms.CheckboxSelectMultiple,
+            "period_start_date": _date_widget(),
+            "period_end_date": _date_widget(),
         }
 
     def __init__(self, *args, promise: Promise, **kwargs):
         super().__init__(*args, **kwargs)
         partnership = promise.partnership
-        municipalities = partnership.municipalities.order_by("name")
-        partners = partnership.other_partners.order_by("name")
-        self.fields["municipality"].queryset = municipalities
-        self.fields["partner"].queryset = partners
-        self._only_municipality = municipalities.first() if municipalities.count() == 1 else None
-        if self._only_municipality is not None:
-            # One kommun: the party choice says it all, so the field is not asked.
-            del self.fields["municipality"]
-        if not partners.exists():
-            del self.fields["partner"]
-            self.fields["party"].choices = [
-                choice
-                for choice in self.fields["party"].choices
-                if choice[0] != Commitment.Party.OTHER
-            ]
+        parties = Organisation.objects.filter(pk__in=partnership.party_ids())
+        self.fields["owners"].queryset = parties.order_by("kind", "name")
+        self.fields["owners"].label_from_instance = lambda org: org.display_name
+        self.fields["owners"].error_messages["required"] = _("Kryssa i vem som lovar.")
+        self.fields["owners"].help_text = _(
+            "Kryssa i en part, flera kommuner eller alla som lovar tillsammans."
+        )
         self.fields["theme"].queryset = themes_for(partnership)
         self.fields["areas"].queryset = Area.objects.for_partnership(partnership).order_by("name")
         self.fields["text"].error_messages["required"] = _("Skriv vad som lovas.")
@@ -228,29 +222,12 @@ class CommitmentForm(ConstraintErrorsMixin, CrispyFormMixin, forms.ModelForm):
         # The default layout was built before fields were removed above.
         self.helper.layout = Layout(*self.fields)
 
-    def clean(self):
-        cleaned = super().clean()
-        party = cleaned.get("party")
-        if self._only_municipality is not None:
-            cleaned["municipality"] = (
-                self._only_municipality if party == Commitment.Party.MUNICIPALITY else None
-            )
-        if party != Commitment.Party.MUNICIPALITY:
-            cleaned["municipality"] = None
-        if party != Commitment.Party.OTHER:
-            cleaned["partner"] = None
-        return cleaned
-
     def service_data(self) -> dict:
-        data = {
+        return {
             name: value
             for name, value in self.cleaned_data.items()
             if name in COMMITMENT_FORM_FIELDS and name not in M2M_FIELDS
         }
-        # Always send both: the form may not show them, but the service must clear them.
-        data.setdefault("municipality", self.cleaned_data.get("municipality"))
-        data.setdefault("partner", self.cleaned_data.get("partner"))
-        return data
 
 
 class CommitmentUpdateForm(LockVersionMixin, CommitmentForm):

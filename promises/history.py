@@ -13,7 +13,7 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from organizations.models import Organisation, Theme
+from organizations.models import Theme
 from promises.diff import FieldChange, field_change
 from promises.models import Commitment, Promise, PromiseTransition
 from situation.models import SituationReport
@@ -36,9 +36,6 @@ PROMISE_TRACKED = [
     "predecessor_id",
 ]
 COMMITMENT_TRACKED = [
-    "party",
-    "municipality_id",
-    "partner_id",
     "text",
     "theme_id",
     "target_quantity",
@@ -46,6 +43,8 @@ COMMITMENT_TRACKED = [
     "target_period",
     "target_per_area",
     "condition",
+    "period_start_date",
+    "period_end_date",
 ]
 
 
@@ -105,10 +104,6 @@ def promise_history(promise: Promise, *, user) -> History:
     }
     users = get_user_model().objects.in_bulk([pk for pk in user_ids if pk is not None])
     themes = Theme.objects.in_bulk({e.theme_id for e in commitment_events if e.theme_id})
-    organisations = Organisation.objects.in_bulk(
-        {e.municipality_id for e in commitment_events if e.municipality_id}
-        | {e.partner_id for e in commitment_events if e.partner_id}
-    )
     predecessors = Promise.objects.visible_to(user).in_bulk(
         {e.predecessor_id for e in promise_events if e.predecessor_id}
     )
@@ -116,7 +111,6 @@ def promise_history(promise: Promise, *, user) -> History:
         {e.situation_report_id for e in promise_events if e.situation_report_id}
     )
     cadences = dict(Promise.Cadence.choices)
-    parties = dict(Commitment.Party.choices)
     periods = dict(Commitment.Period.choices)
 
     def promise_value(event, name):
@@ -135,17 +129,12 @@ def promise_history(promise: Promise, *, user) -> History:
         value = getattr(event, name)
         if value is None:
             return None
-        if name == "party":
-            return parties.get(value, value)
         if name == "target_period":
             return periods.get(value, value)
         if name == "theme_id":
             found = themes.get(value)
             return found.name if found else ""
-        if name in ("municipality_id", "partner_id"):
-            found = organisations.get(value)
-            return found.display_name if found else ""
-        return value
+        return value.isoformat() if hasattr(value, "isoformat") else value
 
     entries: list[HistoryEntry] = []
     previous = None

@@ -214,7 +214,12 @@ class CurrentCommitmentManager(models.Manager):
     exclude=["updated_at"],
 )
 class Commitment(VersionedModel):
-    """One löfte / åtagande within a promise, owned by one party."""
+    """One löfte / åtagande within a promise, owned by a set of the partnership's parties.
+
+    ``party`` (police, municipality, joint, other) and the heading a document
+    uses follow from the set (``promises.owners``). A commitment may hold for
+    part of the promise's period, e.g. the year a promise was extended by.
+    """
 
     class Party(models.TextChoices):
         POLICE = "police", _("Polisen")
@@ -232,25 +237,11 @@ class Commitment(VersionedModel):
     promise = models.ForeignKey(
         Promise, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("löfte")
     )
-    party = models.CharField(_("part"), max_length=20, choices=Party.choices)
-    municipality = models.ForeignKey(
+    owners = models.ManyToManyField(
         Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
         related_name="+",
-        limit_choices_to={"kind": Organisation.Kind.MUNICIPALITY},
-        verbose_name=_("kommun"),
-        help_text=_("Vilken kommun som lovar, när samverkan har flera."),
-    )
-    partner = models.ForeignKey(
-        Organisation,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        limit_choices_to={"kind": Organisation.Kind.OTHER},
-        verbose_name=_("annan part"),
+        verbose_name=_("vem som lovar"),
+        help_text=_("Polisen, en eller flera kommuner, andra parter – eller flera tillsammans."),
     )
     text = models.TextField(_("löftet"))
     theme = models.ForeignKey(
@@ -290,6 +281,13 @@ class Commitment(VersionedModel):
         verbose_name=_("svarar mot fynd"),
         help_text=_("Fynden i lägesbilden som åtagandet svarar mot: varför vi lovar detta."),
     )
+    period_start_date = models.DateField(
+        _("gäller från"),
+        null=True,
+        blank=True,
+        help_text=_("Lämna tomt om åtagandet gäller hela löftets period."),
+    )
+    period_end_date = models.DateField(_("gäller till"), null=True, blank=True)
     order = models.PositiveIntegerField(_("ordning"), default=0)
     archived_at = models.DateTimeField(
         _("borttaget ur löftet"), null=True, blank=True, editable=False
@@ -304,14 +302,11 @@ class Commitment(VersionedModel):
         ordering = ["promise", "order", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(party="municipality") | Q(municipality__isnull=False),
-                name="commitment_municipality_named",
-                violation_error_message=_("Ange vilken kommun som lovar."),
-            ),
-            models.CheckConstraint(
-                condition=~Q(party="other") | Q(partner__isnull=False),
-                name="commitment_partner_named",
-                violation_error_message=_("Ange vilken part som lovar."),
+                condition=Q(period_start_date__isnull=True)
+                | Q(period_end_date__isnull=True)
+                | Q(period_end_date__gte=models.F("period_start_date")),
+                name="commitment_period_ordered",
+                violation_error_message=_("Åtagandets period kan inte sluta innan den börjar."),
             ),
             models.CheckConstraint(
                 condition=Q(target_quantity__isnull=True) | ~Q(target_unit=""),
@@ -333,13 +328,27 @@ class Commitment(VersionedModel):
     def get_absolute_url(self):
         return f"{self.promise.get_absolute_url()}#atagande-{self.pk}"
 
+    def owner_list(self) -> list:
+        """The owners, sorted (uses prefetched ``owners``)."""
+        return sorted(self.owners.all(), key=lambda org: (org.kind != "lokalpolisomrade", org.name))
+
+    @property
+    def party(self) -> str:
+        from promises.owners import party_of
+
+        return party_of(self.owners.all())
+
     @property
     def party_label(self) -> str:
-        if self.party == self.Party.MUNICIPALITY and self.municipality_id:
-            return self.municipality.display_name
-        if self.party == self.Party.OTHER and self.partner_id:
-            return self.partner.display_name
-        return self.get_party_display()
+        from promises.owners import label
+
+        return label(self.owner_list())
+
+    @property
+    def heading(self) -> str:
+        from promises.owners import heading
+
+        return heading(self.owner_list())
 
     @property
     def is_archived(self) -> bool:

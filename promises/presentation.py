@@ -1,4 +1,4 @@
-"""Shaping promises for the screen: commitment groups by party, and edit conflicts.
+"""Shaping promises for the screen: commitment groups by owners, and edit conflicts.
 
 Read-only helpers for the views; every change of state stays in ``services``.
 """
@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import gettext as _
 
+from promises import owners
 from promises.models import Commitment, Promise
 
 
@@ -27,69 +28,60 @@ class CommitmentGroup:
     key: str
     heading: str
     party: str
-    organisation_id: int | None = None
+    order: tuple = ()
     items: list[CommitmentItem] = field(default_factory=list)
 
 
-def _group_key(party: str, organisation_id: int | None) -> str:
-    return f"{party}-{organisation_id}" if organisation_id else party
+def _key(owners) -> str:
+    return "-".join(str(pk) for pk in sorted(o.pk for o in owners))
 
 
 def commitment_groups(promise: Promise) -> list[CommitmentGroup]:
-    """Commitments grouped as on paper: "Polisen lovar att", "<kommun> lovar att", …
+    """Commitments grouped by who promises, headed as on paper ("Polisen lovar" …).
 
-    Every party of the partnership gets a group, empty or not, so an editor
-    sees where a new commitment will land. Four queries whatever the count.
+    The usual owner sets get a group even when empty (the police; each kommun;
+    all kommuner together when there are several; each other partner; the
+    police and the kommuner together), so an editor sees where a new commitment
+    will land. Any other set in use gets its own group. Four queries.
     """
     partnership = promise.partnership
-    Party = Commitment.Party
-    groups = [CommitmentGroup(Party.POLICE, _("Polisen lovar att"), Party.POLICE)]
-    for municipality in partnership.municipalities.order_by("name"):
-        groups.append(
-            CommitmentGroup(
-                _group_key(Party.MUNICIPALITY, municipality.pk),
-                _("%(party)s lovar att") % {"party": municipality.display_name},
-                Party.MUNICIPALITY,
-                municipality.pk,
-            )
+    police = partnership.police_area
+    kommuner = list(partnership.municipalities.order_by("name"))
+    partners = list(partnership.other_partners.order_by("name"))
+    usual = [[police], *([k] for k in kommuner)]
+    if len(kommuner) > 1:
+        usual.append(kommuner)
+    usual += [[p] for p in partners]
+    usual.append([police, *kommuner])
+    groups: dict[str, CommitmentGroup] = {}
+    for owner_set in usual:
+        groups[_key(owner_set)] = CommitmentGroup(
+            _key(owner_set),
+            owners.heading(owner_set),
+            owners.party_of(owner_set),
+            owners.group_key(owner_set),
         )
-    for partner in partnership.other_partners.order_by("name"):
-        groups.append(
-            CommitmentGroup(
-                _group_key(Party.OTHER, partner.pk),
-                _("%(party)s lovar att") % {"party": partner.display_name},
-                Party.OTHER,
-                partner.pk,
-            )
-        )
-    # The same order and headings as the public page (promises.published.group_commitments).
-    groups.append(CommitmentGroup(Party.JOINT, _("Tillsammans lovar vi att"), Party.JOINT))
-    by_key = {group.key: group for group in groups}
     commitments = (
-        promise.commitments.select_related("municipality", "partner", "theme")
-        .prefetch_related("areas")
+        promise.commitments.select_related("theme")
+        .prefetch_related("areas", "owners")
         .order_by("order", "pk")
     )
     placed: dict[str, list[Commitment]] = {}
     for commitment in commitments:
-        organisation_id = commitment.municipality_id or commitment.partner_id
-        key = _group_key(commitment.party, organisation_id)
-        if key not in by_key:
-            # A party that has since left the partnership: still shown, never hidden.
-            by_key[key] = CommitmentGroup(
-                key,
-                _("%(party)s lovar att") % {"party": commitment.party_label},
-                commitment.party,
-                organisation_id,
+        owner_set = commitment.owner_list()
+        key = _key(owner_set)
+        if key not in groups:
+            # A set outside the usual ones (or a party that has since left): still shown.
+            groups[key] = CommitmentGroup(
+                key, owners.heading(owner_set), commitment.party, owners.group_key(owner_set)
             )
-            groups.append(by_key[key])
         placed.setdefault(key, []).append(commitment)
     for key, items in placed.items():
-        by_key[key].items = [
+        groups[key].items = [
             CommitmentItem(c, is_first=i == 0, is_last=i == len(items) - 1)
             for i, c in enumerate(items)
         ]
-    return groups
+    return sorted(groups.values(), key=lambda group: group.order)
 
 
 def commitment_item(promise: Promise, commitment_pk: int) -> CommitmentItem | None:

@@ -36,6 +36,7 @@ from django.utils.translation import gettext_lazy
 
 from organizations.models import Organisation, Theme
 from organizations.refs import OrgRef
+from promises import owners
 from promises.chain import record_sha256, signature_record, version_record
 from promises.integrity import intact_version_condition, version_problems
 from promises.models import PaperSigning, Promise, PromiseTransition, PromiseVersion, Signature
@@ -145,29 +146,16 @@ class CommitmentGroup:
     commitments: list[SignedCommitment] = field(default_factory=list)
 
 
-_GROUP_ORDER = {"police": 0, "municipality": 1, "other": 2, "joint": 3}
-
-
 def group_commitments(commitments: Iterable[SignedCommitment]) -> list[CommitmentGroup]:
-    """As the documents do: the police, each kommun, other partners, then jointly.
-
-    Headings are rendered in the active language; the snapshot holds none.
-    """
+    """As the documents do: the police, each kommun (or several together), other
+    partners, then jointly; one heading per owner set, in the active language."""
     groups: dict[tuple, CommitmentGroup] = {}
     for item in commitments:
-        if item.party == "police":
-            key, heading = (0, ""), _("Polisen lovar att")
-        elif item.party in ("municipality", "other"):
-            org = item.municipality if item.party == "municipality" else item.partner
-            name = org.name if org else item.party_label
-            key, heading = (
-                (_GROUP_ORDER[item.party], name),
-                _("%(party)s lovar att") % {"party": name},
-            )
-        else:
-            key, heading = (3, ""), _("Tillsammans lovar vi att")
+        owner_list = item.owner_list
+        key = owners.group_key(owner_list)
         if key not in groups:
-            groups[key] = CommitmentGroup(f"{item.party}-{key[1]}", item.party, heading)
+            ids = "-".join(str(o.id) for o in owner_list)
+            groups[key] = CommitmentGroup(f"{item.party}-{ids}", item.party, item.heading)
         groups[key].commitments.append(item)
     return [groups[k] for k in sorted(groups)]
 

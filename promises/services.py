@@ -1,7 +1,8 @@
 """Every change of state of a promise: one transaction, permission re-checked,
 an event written, notifications sent once the transaction commits."""
 
-from datetime import date
+import re
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -26,6 +27,7 @@ from promises.models import (
     PromiseVersion,
     Signature,
 )
+from promises.owners import owners_for
 from promises.paper import read_scan
 from promises.search import group_key
 
@@ -50,9 +52,6 @@ PROMISE_FIELDS = [
     "situation_report",
 ]
 COMMITMENT_FIELDS = [
-    "party",
-    "municipality",
-    "partner",
     "text",
     "theme",
     "target_quantity",
@@ -60,6 +59,8 @@ COMMITMENT_FIELDS = [
     "target_period",
     "target_per_area",
     "condition",
+    "period_start_date",
+    "period_end_date",
 ]
 
 
@@ -102,20 +103,35 @@ def _set_findings(commitment: Commitment, findings) -> None:
     commitment.findings.set(findings)
 
 
-def _check_commitment_parties(commitment: Commitment) -> None:
-    """A named municipality or partner must be a party to the promise's partnership."""
-    partnership = commitment.promise.partnership
+def _owners(promise: Promise, *, owners=None, party=None, municipality=None, partner=None):
+    """The owner set, given as organisations or as a party code (``promises.owners``).
+
+    Every owner must be a party to the promise's partnership; at least one owns it.
+    """
+    partnership = promise.partnership
+    if owners is None:
+        if party is None:
+            return None
+        owners = owners_for(partnership, party, municipality, partner)
+    owners = list(owners)
+    if not owners:
+        raise ValidationError({"owners": _("Ange vem som lovar.")}, code="no_owners")
+    if {o.pk for o in owners} - partnership.party_ids():
+        raise ValidationError(
+            {"owners": _("Välj bland parterna i samverkan.")}, code="foreign_owner"
+        )
+    return owners
+
+
+def _check_commitment_period(commitment: Commitment) -> None:
+    """A commitment's own period lies within the promise's (with its extension)."""
+    promise = commitment.promise
+    start, end = commitment.period_start_date, commitment.period_end_date
     errors = {}
-    if commitment.party == Commitment.Party.MUNICIPALITY:
-        if commitment.municipality_id not in {m.pk for m in partnership.municipalities.all()}:
-            errors["municipality"] = _("Välj en av kommunerna i samverkan.")
-    else:
-        commitment.municipality = None
-    if commitment.party == Commitment.Party.OTHER:
-        if commitment.partner_id not in {p.pk for p in partnership.other_partners.all()}:
-            errors["partner"] = _("Välj en av de övriga parterna i samverkan.")
-    else:
-        commitment.partner = None
+    if start and not promise.valid_from_date <= start <= promise.end_date:
+        errors["period_start_date"] = _("Åtagandets period måste ligga inom löftets period.")
+    if end and not promise.valid_from_date <= end <= promise.end_date:
+        errors["period_end_date"] = _("Åtagandets period måste ligga inom löftets period.")
     if errors:
         raise ValidationError(errors)
 
@@ -146,6 +162,90 @@ def promise_create(*, user, partnership: Partnership, **fields) -> Promise:
     return promise
 
 
+def _next_period(promise: Promise) -> tuple[date, date]:
+    """The period after the promise's (extended) end, as long as the original period."""
+    start = promise.end_date + timedelta(days=1)
+    first, last = promise.valid_from_date, promise.valid_to_date
+    if (first.month, first.day, last.month, last.day) == (1, 1, 12, 31):
+        years = last.year - first.year + 1
+        return date(start.year, 1, 1), date(start.year + years - 1, 12, 31)
+    return start, start + (last - first)
+
+
+def _shift_years(title: str, years: int) -> str:
+    """ "Medborgarlöfte 2019–2020" → "Medborgarlöfte 2021–2022" for a shift of two years."""
+    return re.sub(r"\b(19|20)\d{2}\b", lambda m: str(int(m.group()) + years), title)
+
+
+@transaction.atomic
+def promise_copy_forward(*, user, promise: Promise) -> Promise:
+    """Start next year's promise from this one: a new draft, linked as its successor.
+
+    Copies the content, the commitments with their owners, targets, conditions,
+    themes, areas and findings, and the follow-up plan; proposes the next period
+    and a title with its years moved on. Commitments' own periods are not copied:
+    they belonged to the old period. The decision reference is left empty: the
+    new promise is decided anew.
+    """
+    require(perms.can_coordinate_promise(user, promise), _("Du samordnar inte det här löftet."))
+    start, end = _next_period(promise)
+    new = Promise(
+        partnership=promise.partnership,
+        title=_shift_years(promise.title, start.year - promise.valid_from_date.year)[:200],
+        valid_from_date=start,
+        valid_to_date=end,
+        **{
+            name: getattr(promise, name)
+            for name in [
+                "introduction",
+                "effect_goal",
+                "effect_indicator",
+                "effect_baseline",
+                "effect_target",
+                "effect_target_year",
+                "followup_cadence",
+                "followup_channels",
+                "situation_report",
+            ]
+        },
+        predecessor=promise,
+    )
+    new.full_clean(exclude=["published_version"])
+    new.save()
+    new.themes.set(promise.themes.all())
+    new.areas.set(promise.areas.all())
+    commitments = promise.commitments.prefetch_related("owners", "areas", "findings")
+    for position, old in enumerate(commitments.order_by("order", "pk"), start=1):
+        copy = Commitment(
+            promise=new,
+            order=position,
+            **{
+                name: getattr(old, name)
+                for name in [
+                    "text",
+                    "theme",
+                    "target_quantity",
+                    "target_unit",
+                    "target_period",
+                    "target_per_area",
+                    "condition",
+                ]
+            },
+        )
+        copy.full_clean()
+        copy.save()
+        copy.owners.set(old.owners.all())
+        copy.areas.set(old.areas.all())
+        copy.findings.set(old.findings.all())
+    _event(
+        new,
+        Kind.CREATED,
+        actor=user,
+        note=_("Skapat som nästa löfte efter ”%(title)s”.") % {"title": promise.title},
+    )
+    return new
+
+
 @transaction.atomic
 def promise_update(
     *, user, promise: Promise, expected_version: int, data: dict, themes=None, areas=None
@@ -173,7 +273,19 @@ def promise_update(
 
 
 @transaction.atomic
-def commitment_create(*, user, promise: Promise, areas=None, findings=None, **fields) -> Commitment:
+def commitment_create(
+    *,
+    user,
+    promise: Promise,
+    owners=None,
+    party=None,
+    municipality=None,
+    partner=None,
+    areas=None,
+    findings=None,
+    **fields,
+) -> Commitment:
+    """Add a commitment, owned by ``owners`` (or the set a ``party`` code names)."""
     # The row lock orders this after a concurrent submit-for-signing: the edit is
     # either in the frozen version or refused, never silently outside it.
     promise = _lock(promise)
@@ -181,9 +293,15 @@ def commitment_create(*, user, promise: Promise, areas=None, findings=None, **fi
     _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
     order = (promise.commitments.aggregate(m=Max("order"))["m"] or 0) + 1
     commitment = Commitment(promise=promise, order=order, **fields)
-    _check_commitment_parties(commitment)
+    owner_set = _owners(
+        promise, owners=owners, party=party, municipality=municipality, partner=partner
+    )
+    if owner_set is None:
+        raise ValidationError({"owners": _("Ange vem som lovar.")}, code="no_owners")
     commitment.full_clean()
+    _check_commitment_period(commitment)
     commitment.save()
+    commitment.owners.set(owner_set)
     if areas is not None:
         commitment.areas.set(areas)
     if findings is not None:
@@ -201,13 +319,22 @@ def commitment_update(
     for name, value in data.items():
         if name in COMMITMENT_FIELDS:
             setattr(commitment, name, value)
-    _check_commitment_parties(commitment)
+    owner_set = _owners(
+        promise,
+        owners=data.get("owners"),
+        party=data.get("party"),
+        municipality=data.get("municipality"),
+        partner=data.get("partner"),
+    )
     commitment.full_clean()
+    _check_commitment_period(commitment)
     save_versioned(
         commitment,
         expected_version=expected_version,
-        fields=[f for f in COMMITMENT_FIELDS if f in data or f in ("municipality", "partner")],
+        fields=[f for f in COMMITMENT_FIELDS if f in data],
     )
+    if owner_set is not None:
+        commitment.owners.set(owner_set)
     if areas is not None:
         commitment.areas.set(areas)
     if findings is not None:
@@ -247,20 +374,19 @@ def commitment_delete(*, user, commitment: Commitment) -> None:
 
 @transaction.atomic
 def commitment_move(*, user, commitment: Commitment, direction: str) -> None:
-    """Swap the commitment with its neighbour in its group (party, and which kommun or partner)."""
+    """Swap the commitment with its neighbour in its group (the same owners)."""
     promise = _lock(commitment.promise)
     require(perms.can_coordinate_promise(user, promise), _("Du får inte ändra löftet."))
     _require_status(promise, Status.DRAFT, message=_("Bara utkast kan ändras."))
-    # The group on screen: same party and, with several kommuner or partners, the same one.
-    siblings = list(
-        promise.commitments.select_for_update()
-        .filter(
-            party=commitment.party,
-            municipality_id=commitment.municipality_id,
-            partner_id=commitment.partner_id,
-        )
+    # The group on screen: the same owner set.
+    owner_ids = set(commitment.owners.values_list("pk", flat=True))
+    siblings = [
+        c
+        for c in promise.commitments.select_for_update()
+        .prefetch_related("owners")
         .order_by("order", "pk")
-    )
+        if {o.pk for o in c.owners.all()} == owner_ids
+    ]
     index = next(i for i, c in enumerate(siblings) if c.pk == commitment.pk)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(siblings):

@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from pydantic import Field, ValidationError, field_validator
 
 from organizations.refs import AreaRef, Frozen, OrgRef, ThemeRef, area_data, org_data, theme_data
+from promises import owners
 from situation.frozen import FrozenSituation, freeze
 
 SCHEMA = 2
@@ -73,6 +74,13 @@ class Target(Frozen):
         return text
 
 
+class CommitmentPeriod(Frozen):
+    """Part of the promise's period a commitment holds for (``None`` ends: the promise's)."""
+
+    start: date | None = Field(None, alias="from")
+    end: date | None = Field(None, alias="to")
+
+
 class SignedCommitment(Frozen):
     id: int
     order: int
@@ -85,19 +93,23 @@ class SignedCommitment(Frozen):
     areas: tuple[AreaRef, ...] = ()
     target: Target | None = None
     condition: str = ""
+    period: CommitmentPeriod | None = None
+
+    @property
+    def owner_list(self) -> list[OrgRef]:
+        return sorted(self.owners, key=lambda org: (org.kind != "lokalpolisomrade", org.name))
 
     @property
     def party_label(self) -> str:
-        if self.party == "municipality" and self.municipality:
-            return self.municipality.name
-        if self.party == "other" and self.partner:
-            return self.partner.name
-        return {
-            "police": _("Polisen"),
-            "municipality": _("Kommunen"),
-            "joint": _("Tillsammans"),
-            "other": _("Annan part"),
-        }[self.party]
+        return owners.label(self.owner_list)
+
+    @property
+    def heading(self) -> str:
+        return owners.heading(self.owner_list)
+
+    @property
+    def has_own_period(self) -> bool:
+        return bool(self.period and (self.period.start or self.period.end))
 
     @property
     def target_text(self) -> str:
@@ -261,8 +273,8 @@ def build(promise) -> dict:
     police_area = org_data(partnership.police_area)
     municipalities = [org_data(m) for m in partnership.municipalities.order_by("name")]
     commitments = (
-        promise.commitments.select_related("municipality", "partner", "theme")
-        .prefetch_related("areas")
+        promise.commitments.select_related("theme")
+        .prefetch_related("areas", "owners")
         .order_by("order", "pk")
     )
     partnership_data = {
@@ -275,29 +287,38 @@ def build(promise) -> dict:
     }
     items = []
     for position, c in enumerate(commitments, start=1):
-        item = {
-            "id": c.pk,
-            "order": position,
-            "party": c.party,
-            "municipality": org_data(c.municipality),
-            "partner": org_data(c.partner),
-            "text": c.text,
-            "theme": theme_data(c.theme),
-            "areas": [area_data(a) for a in sorted(c.areas.all(), key=lambda a: a.name)],
-            "target": (
-                {
-                    "quantity": c.target_quantity,
-                    "unit": c.target_unit,
-                    "period": c.target_period,
-                    "per_area": c.target_per_area,
-                }
-                if c.target_quantity is not None
-                else None
-            ),
-            "condition": c.condition,
-        }
-        item["owners"] = _owners_of(item, partnership_data)
-        items.append(item)
+        owner_list = c.owner_list()
+        party = owners.party_of(owner_list)
+        sole = owner_list[0] if len(owner_list) == 1 else None
+        items.append(
+            {
+                "id": c.pk,
+                "order": position,
+                "party": party,
+                "owners": [org_data(o) for o in owner_list],
+                # The single kommun or partner, when one alone promises (as schema 1 named it).
+                "municipality": org_data(sole) if party == "municipality" and sole else None,
+                "partner": org_data(sole) if party == "other" and sole else None,
+                "text": c.text,
+                "theme": theme_data(c.theme),
+                "areas": [area_data(a) for a in sorted(c.areas.all(), key=lambda a: a.name)],
+                "target": (
+                    {
+                        "quantity": c.target_quantity,
+                        "unit": c.target_unit,
+                        "period": c.target_period,
+                        "per_area": c.target_per_area,
+                    }
+                    if c.target_quantity is not None
+                    else None
+                ),
+                "condition": c.condition,
+                "period": {
+                    "from": c.period_start_date.isoformat() if c.period_start_date else None,
+                    "to": c.period_end_date.isoformat() if c.period_end_date else None,
+                },
+            }
+        )
     report = promise.situation_report
     return {
         "schema": SCHEMA,

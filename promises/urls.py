@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/skicka-for-signering/", views.promise_submit, name="promise-submit"),
     path("<int:pk>/ateta/", views.promise_return, name="promise-return"),
     path("<int:pk>/nytt-utkast/", views.promise_amend, name="promise-amend"),
+    path("<int:pk>/nasta-lofte/", views.promise_copy_forward, name="promise-copy-forward"),
     path("<int:pk>/signera/", views.promise_sign, name="promise-sign"),
     path(
         "<int:pk>/pappersunderskrifter/",

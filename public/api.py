@@ -168,6 +168,23 @@ def _activity(activity, progress) -> dict:
     }
 
 
+def _outcome(outcome) -> dict | None:
+    """The one figure the public sees: from the newest published follow-up that assessed it."""
+    if outcome is None:
+        return None
+    return {
+        "status": outcome.status,
+        "status_label": outcome.status_label,
+        "figure": outcome.figure,
+        "target": outcome.target,
+        "label": outcome.figure_text,
+        "text": outcome.text,
+        "followup_id": outcome.followup_id,
+        "followup_title": outcome.followup_title,
+        "as_of": outcome.as_of,
+    }
+
+
 def _commitment(view, page: PromisePage) -> dict:
     c = view.commitment
     return {
@@ -193,7 +210,11 @@ def _commitment(view, page: PromisePage) -> dict:
             else None
         ),
         "condition": c.condition,
-        "progress": view.progress.as_dict() if view.progress else None,
+        "period": {
+            "start": c.period.start if c.period else None,
+            "end": c.period.end if c.period else None,
+        },
+        "outcome": _outcome(view.outcome),
         "activities": [_activity(a, page.activity_progress) for a in view.activities],
     }
 

@@ -24,7 +24,8 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from core import publication
-from promises.published import NotPublished, PublishedPromise, Unverifiable, published_promise
+from promises.published import NotPublished, PublishedPromise, Unverifiable
+from public.read import PromisePage, promise_page
 
 # WeasyPrint reports every rendering step at INFO; keep that out of the logs unless
 # LOGGING in settings asks for it explicitly.
@@ -69,14 +70,16 @@ def _fetcher_class():
     return StaticFilesOnly
 
 
-def promise_pdf_html(promise: PublishedPromise) -> str:
-    """The HTML WeasyPrint lays out: the published (signed) version only."""
+def promise_pdf_html(page: PromisePage) -> str:
+    """The HTML WeasyPrint lays out: the signed version, its outcomes and published follow-ups."""
+    promise = page.promise
     return render_to_string(
         "public/pdf/promise.html",
         {
+            "page": page,
             "promise": promise,
             "content": promise.content,
-            "groups": promise.groups(),
+            "groups": page.groups,
             "parties": promise.party_names,
             "public_url": f"{settings.SITE_URL}{promise.url}",
             "LANGUAGE_CODE": translation.get_language(),
@@ -84,11 +87,11 @@ def promise_pdf_html(promise: PublishedPromise) -> str:
     )
 
 
-def render_promise_pdf(promise: PublishedPromise) -> bytes:
+def render_promise_pdf(page: PromisePage) -> bytes:
     """The PDF/UA-1 bytes of the promise's published (signed) version."""
     from weasyprint import HTML
 
-    html = promise_pdf_html(promise)
+    html = promise_pdf_html(page)
     document = HTML(string=html, base_url=f"{settings.SITE_URL}/", url_fetcher=_fetcher_class()())
     return document.write_pdf(pdf_variant=PDF_VARIANT)
 
@@ -105,7 +108,7 @@ def promise_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     409 with a short notice when the live version no longer matches its hash.
     """
     try:
-        promise = published_promise(pk)
+        page = promise_page(pk)
     except NotPublished:
         raise Http404 from None
     except Unverifiable:
@@ -115,6 +118,7 @@ def promise_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             status=409,
             content_type="text/plain; charset=utf-8",
         )
+    promise = page.promise
     key = ":".join(
         [
             "public:pdf",
@@ -127,7 +131,7 @@ def promise_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
     content = cache.get(key)
     if content is None:
-        content = render_promise_pdf(promise)
+        content = render_promise_pdf(page)
         cache.set(key, content, CACHE_SECONDS)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{pdf_filename(promise)}"'

@@ -2,20 +2,18 @@
 
 Built on the published read model (``promises.published``): the signed
 content, its signatures, and what other apps attach to it *on the signed
-version's terms* — activities under signed commitments only, progress
-against the signed targets and period, published follow-ups, the lägesbild
-frozen with the version.
+version's terms* — activities under signed commitments only, published
+follow-ups and, from them, one outcome per commitment (``latest_outcomes``),
+the lägesbild frozen with the version.
 """
 
 from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils import timezone
 
 from activities.progress import Progress
-from activities.selectors import (
-    activity_progress,
-    public_activities,
-    published_progress,
-    signed_window,
-)
+from activities.selectors import activity_progress, public_activities, signed_window
 from followups.selectors import published_followups
 from organizations.models import Organisation
 from promises.published import PublishedPromise, published_promise
@@ -23,16 +21,56 @@ from promises.snapshot import SignedCommitment
 from situation.frozen import SituationView, situation_view
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What the latest published follow-up says about one signed commitment."""
+
+    status: str
+    status_label: str
+    figure: int | None
+    target: int | None
+    figure_text: str
+    text: str
+    followup_id: int
+    followup_title: str
+    as_of: date | None
+
+
 @dataclass
 class CommitmentView:
-    """A signed commitment with its progress and planned activities."""
+    """A signed commitment with what was reported and its planned activities."""
 
     commitment: SignedCommitment
-    progress: Progress | None = None
+    outcome: Outcome | None = None
     activities: list = field(default_factory=list)
 
     def __getattr__(self, name):
         return getattr(self.commitment, name)
+
+
+def latest_outcomes(followups) -> dict[int, Outcome]:
+    """One rule for the figure the public sees: per commitment, the newest published
+    follow-up (``followups`` newest first) that assessed it with a figure or a status
+    other than planned. A commitment none has assessed has no outcome: "ingen uppgift"."""
+    found: dict[int, Outcome] = {}
+    for followup in followups:
+        for a in followup.assessments.all():
+            if a.commitment_id in found:
+                continue
+            if a.figure is None and a.status == a.Status.PLANNED and not a.outcome:
+                continue
+            found[a.commitment_id] = Outcome(
+                status=a.status,
+                status_label=str(a.get_status_display()),
+                figure=a.figure,
+                target=a.target_count,
+                figure_text=a.figure_text,
+                text=a.outcome,
+                followup_id=followup.pk,
+                followup_title=followup.title,
+                as_of=timezone.localdate(followup.published_at) if followup.published_at else None,
+            )
+    return found
 
 
 @dataclass
@@ -61,7 +99,8 @@ class PromisePage:
 def promise_page(pk: int) -> PromisePage:
     """``promises.published.NotPublished`` → 404, ``Unverifiable`` → a notice."""
     promise = published_promise(pk)
-    progress = published_progress(promise)
+    followups = published_followups(promise.id)
+    outcomes = latest_outcomes(followups)
     activities = public_activities(promise)
     by_commitment: dict[int, list] = {}
     for activity in activities:
@@ -72,7 +111,7 @@ def promise_page(pk: int) -> PromisePage:
             group.party,
             group.heading,
             [
-                CommitmentView(c, progress.get(c.id), by_commitment.get(c.id, []))
+                CommitmentView(c, outcomes.get(c.id), by_commitment.get(c.id, []))
                 for c in group.commitments
             ],
         )
@@ -82,7 +121,7 @@ def promise_page(pk: int) -> PromisePage:
     return PromisePage(
         promise=promise,
         groups=groups,
-        followups=published_followups(promise.id),
+        followups=followups,
         situation=situation_view(situation) if situation else None,
         activity_progress=activity_progress(activities, window=signed_window(promise)),
         municipalities=list(

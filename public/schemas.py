@@ -90,6 +90,25 @@ class Activity(Schema):
     progress: Progress | None = None
 
 
+class Outcome(Schema):
+    status: str = Field(
+        description="planerad, pagaende, genomford, delvis_genomford, ej_genomford, installd."
+    )
+    status_label: str
+    figure: int | None = Field(description="Genomfört hittills, som uppföljningen anger.")
+    target: int | None = Field(description="Målet för samma tid, enligt den signerade versionen.")
+    label: str = Field(description='Till exempel "11 av minst 6".')
+    text: str
+    followup_id: int
+    followup_title: str
+    as_of: dt.date | None = Field(description="Dagen uppföljningen publicerades.")
+
+
+class CommitmentPeriod(Schema):
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+
 class CommitmentOut(Schema):
     id: int
     order: int
@@ -105,7 +124,15 @@ class CommitmentOut(Schema):
     areas: list[str]
     target: Target | None = None
     condition: str
-    progress: Progress | None = None
+    period: CommitmentPeriod = Field(
+        description="Åtagandets egen period inom löftets; tomma datum = löftets period."
+    )
+    outcome: Outcome | None = Field(
+        None,
+        description=(
+            "Det senaste som en publicerad uppföljning säger om åtagandet; null = ingen uppgift."
+        ),
+    )
     activities: list[Activity] = []
 
 

@@ -29,6 +29,7 @@ from promises.views.paper import (
 )
 from promises.views.workflow import (
     promise_amend,
+    promise_copy_forward,
     promise_diff,
     promise_history_view,
     promise_return,
@@ -44,6 +45,7 @@ __all__ = [
     "commitment_update",
     "dashboard_panel",
     "promise_amend",
+    "promise_copy_forward",
     "promise_create",
     "promise_detail",
     "promise_diff",

@@ -99,7 +99,7 @@ def commitment_update(request: HttpRequest, pk: int, commitment_pk: int) -> Http
     options = {"promise": promise, "prefix": f"a{commitment.pk}"}
     conflict = None
     # Read before the form writes the posted values onto the instance.
-    party_before = (commitment.party, commitment.municipality_id, commitment.partner_id)
+    owners_before = set(commitment.owners.values_list("pk", flat=True))
     if request.method == "POST":
         form = CommitmentUpdateForm(request.POST, instance=commitment, **options)
         if form.is_valid():
@@ -122,8 +122,8 @@ def commitment_update(request: HttpRequest, pk: int, commitment_pk: int) -> Http
             except ValidationError as error:
                 attach_errors(form, error)
             else:
-                party_after = (commitment.party, commitment.municipality_id, commitment.partner_id)
-                if request.htmx and party_after == party_before:
+                owners_after = set(commitment.owners.values_list("pk", flat=True))
+                if request.htmx and owners_after == owners_before:
                     return render(
                         request,
                         f"{COMMITMENTS}#item",
@@ -135,7 +135,7 @@ def commitment_update(request: HttpRequest, pk: int, commitment_pk: int) -> Http
                         },
                     )
                 if request.htmx:
-                    # It moved to another party's group: redraw the whole list.
+                    # Other owners, another group: redraw the whole list.
                     return _section(request, promise, status_message=_("Åtagandet är sparat."))
                 messages.success(request, _("Åtagandet är sparat."))
                 return redirect(commitment)
@@ -230,7 +230,7 @@ def commitment_delete(request: HttpRequest, pk: int, commitment_pk: int) -> Http
 
 @require_POST
 def commitment_move(request: HttpRequest, pk: int, commitment_pk: int) -> HttpResponse:
-    """Move a commitment up or down among its party's commitments."""
+    """Move a commitment up or down among the commitments of the same owners."""
     commitment = _commitment(request, pk, commitment_pk)
     promise = commitment.promise
     _require(request, "promises.coordinate_promise", promise)

@@ -69,6 +69,27 @@ def promise_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+def promise_copy_forward(request: HttpRequest, pk: int) -> HttpResponse:
+    """"Skapa nästa löfte": a new draft from this one, linked as its successor."""
+    promise = _promise(request, pk)
+    _require(request, "promises.coordinate_promise", promise)
+    try:
+        new = services.promise_copy_forward(user=request.user, promise=promise)
+    except ValidationError as error:
+        _error_messages(request, error)
+        return redirect(promise)
+    messages.success(
+        request,
+        _(
+            "Nästa löfte är skapat som utkast med %(count)s åtaganden. Kontrollera perioden "
+            "och rubriken och skriv om det som ska ändras."
+        )
+        % {"count": new.commitments.count()},
+    )
+    return redirect(new)
+
+
+@require_POST
 def promise_amend(request: HttpRequest, pk: int) -> HttpResponse:
     """Start a new draft of a published promise; the public keeps the signed version."""
     promise = _promise(request, pk)

@@ -7,6 +7,7 @@ import factory
 from activities.models import Activity, ActivityPlan, ActivityReport, Measure
 from followups.models import CommitmentAssessment, FollowUp
 from promises.models import Commitment, Promise
+from promises.owners import owners_for
 from tests.factories import publish_working_copy
 
 
@@ -38,9 +39,20 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     promise = factory.SubFactory(PromiseFactory)
-    party = Commitment.Party.JOINT
     text = factory.Sequence(lambda n: f"Vi lovar att göra sak nummer {n}.")
     order = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def party(obj, create, extracted, **kwargs):
+        """Who promises, as a party code (``promises.owners.owners_for``)."""
+        if create:
+            code = extracted or Commitment.Party.JOINT
+            obj.owners.set(owners_for(obj.promise.partnership, code))
+
+    @factory.post_generation
+    def owners(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.owners.set(extracted)
 
     @factory.post_generation
     def areas(obj, create, extracted, **kwargs):

@@ -79,13 +79,19 @@ def test_draft_is_prefilled_with_promised_vs_done(client, kalmar_coordinator, fo
     assert followup.status == FollowUp.Status.DRAFT
     raids, info = followup.assessments.order_by("order")
     assert raids.promised == "minst 6 riktade insatser"
-    assert raids.outcome == "elva genomförda"  # 7 + 4; the report of 1 May is tertial 2
+    # 7 + 4 so far; the report of 1 May belongs to tertial 2.
+    assert (raids.figure, raids.target_count, raids.report_count) == (11, 6, 2)
+    assert raids.figure_source == CommitmentAssessment.FigureSource.REPORTS
+    assert raids.figure_text == "11 av minst 6"
     assert raids.done_count == 11
     assert raids.status == CommitmentAssessment.Status.DONE
-    assert info.outcome == "inga genomförda under perioden"
+    assert raids.outcome == ""  # the coordinators' own words, never written for them
+    # No reports and no target: no figure, "ingen uppgift", not "0 genomförda".
+    assert info.figure is None and info.figure_source == ""
     assert info.status == CommitmentAssessment.Status.PLANNED
     page = client.get(followup.get_absolute_url()).content.decode()
-    assert "elva genomförda" in page
+    assert "11 av minst 6" in page and "räknat från 2 rapporter" in page
+    assert "Ingen uppgift" in page
 
 
 def _draft(followup, user):

@@ -5,6 +5,7 @@ from datetime import date
 import factory
 
 from promises.models import Commitment, Promise
+from promises.owners import owners_for
 
 
 class PromiseFactory(factory.django.DjangoModelFactory):
@@ -22,6 +23,17 @@ class CommitmentFactory(factory.django.DjangoModelFactory):
         model = Commitment
 
     promise = factory.SubFactory(PromiseFactory)
-    party = Commitment.Party.POLICE
     text = factory.Sequence(lambda n: f"Polisen genomför insats nummer {n}.")
     order = factory.Sequence(int)
+
+    @factory.post_generation
+    def party(obj, create, extracted, **kwargs):
+        """Who promises, as a party code (``promises.owners.owners_for``)."""
+        if create:
+            code = extracted or Commitment.Party.POLICE
+            obj.owners.set(owners_for(obj.promise.partnership, code))
+
+    @factory.post_generation
+    def owners(obj, create, extracted, **kwargs):
+        if create and extracted:
+            obj.owners.set(extracted)

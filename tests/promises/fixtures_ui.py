@@ -121,3 +121,12 @@ def promise_in(request):
         return request.getfixturevalue(name)
 
     return make
+
+
+def police_commitments(promise):
+    """The promise's commitments the police alone owns, in order."""
+    return [
+        c
+        for c in promise.commitments.prefetch_related("owners").order_by("order", "pk")
+        if c.party == Commitment.Party.POLICE
+    ]

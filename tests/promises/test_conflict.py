@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from promises import services
 from tests.promises.fixtures_ui import *  # noqa: F403  (fixtures)
+from tests.promises.fixtures_ui import police_commitments
 from tests.promises.test_views import HTMX, commitment_data, promise_data
 
 pytestmark = pytest.mark.django_db
@@ -96,7 +97,7 @@ def test_stale_promise_save_shows_both_versions_and_second_save_wins(two_clients
 
 def test_stale_commitment_save_inline_shows_both_texts(two_clients, draft):
     a, b = two_clients
-    commitment = draft.commitments.filter(party="police").order_by("order").first()
+    commitment = police_commitments(draft)[0]
     prefix = f"a{commitment.pk}"
     edit = reverse(
         "promises:commitment-update", kwargs={"pk": draft.pk, "commitment_pk": commitment.pk}
@@ -106,12 +107,16 @@ def test_stale_commitment_save_inline_shows_both_texts(two_clients, draft):
 
     a.post(
         edit,
-        commitment_data(prefix, text="Polisen patrullerar på fredagar.", lock_version=version_a),
+        commitment_data(
+            draft, prefix, text="Polisen patrullerar på fredagar.", lock_version=version_a
+        ),
         **HTMX,
     )
     refused = b.post(
         edit,
-        commitment_data(prefix, text="Polisen patrullerar på lördagar.", lock_version=version_b),
+        commitment_data(
+            draft, prefix, text="Polisen patrullerar på lördagar.", lock_version=version_b
+        ),
         **HTMX,
     )
 
@@ -125,7 +130,7 @@ def test_stale_commitment_save_inline_shows_both_texts(two_clients, draft):
 
     b.post(
         edit,
-        commitment_data(prefix, text="Polisen patrullerar på helger.", lock_version=2),
+        commitment_data(draft, prefix, text="Polisen patrullerar på helger.", lock_version=2),
         **HTMX,
     )
     commitment.refresh_from_db()
@@ -134,7 +139,7 @@ def test_stale_commitment_save_inline_shows_both_texts(two_clients, draft):
 
 def test_commitment_deleted_meanwhile_keeps_what_was_typed(two_clients, draft, everyone):
     a, b = two_clients
-    commitment = draft.commitments.filter(party="police").first()
+    commitment = police_commitments(draft)[0]
     prefix = f"a{commitment.pk}"
     edit = reverse(
         "promises:commitment-update", kwargs={"pk": draft.pk, "commitment_pk": commitment.pk}
@@ -143,7 +148,7 @@ def test_commitment_deleted_meanwhile_keeps_what_was_typed(two_clients, draft, e
     services.commitment_delete(user=everyone["kalmar_coordinator"], commitment=commitment)
 
     response = b.post(
-        edit, commitment_data(prefix, text="Min omskrivna text.", lock_version=1), **HTMX
+        edit, commitment_data(draft, prefix, text="Min omskrivna text.", lock_version=1), **HTMX
     )
 
     assert response.status_code == 200

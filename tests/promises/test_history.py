@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from promises import services
 from tests.promises.fixtures_ui import *  # noqa: F403  (fixtures)
+from tests.promises.fixtures_ui import police_commitments
 from tests.promises.test_views import HTMX, commitment_data, promise_data
 
 pytestmark = pytest.mark.django_db
@@ -27,14 +28,14 @@ def test_history_names_who_changed_what(everyone, draft):
         reverse("promises:promise-update", kwargs={"pk": draft.pk}),
         promise_data(draft, title="Tryggare Kalmar 2026"),
     )
-    commitment = draft.commitments.filter(party="police").order_by("order").first()
+    commitment = police_commitments(draft)[0]
     police.post(
         reverse(
             "promises:commitment-update",
             kwargs={"pk": draft.pk, "commitment_pk": commitment.pk},
         ),
         commitment_data(
-            f"a{commitment.pk}", text="Polisen patrullerar på kvällen.", lock_version=1
+            draft, f"a{commitment.pk}", text="Polisen patrullerar på kvällen.", lock_version=1
         ),
         **HTMX,
     )

@@ -13,8 +13,10 @@ from django.urls import reverse
 from organizations.models import Area, Theme
 from promises import services
 from promises.models import Commitment, Promise, PromiseTransition, Signature
+from promises.owners import owners_for
 from tests.factories import PASSWORD, sign
 from tests.promises.fixtures_ui import *  # noqa: F403  (fixtures)
+from tests.promises.fixtures_ui import police_commitments
 
 pytestmark = pytest.mark.django_db
 
@@ -50,8 +52,10 @@ def promise_data(promise=None, **changes):
     return data
 
 
-def commitment_data(prefix, **fields):
-    data = {"party": Commitment.Party.POLICE, "text": "", "target_period": "period"}
+def commitment_data(promise, prefix, party=Commitment.Party.POLICE, **fields):
+    """The commitment form's fields; ``party`` ticks the owners that code names."""
+    owners = [o.pk for o in owners_for(promise.partnership, party)]
+    data = {"owners": owners, "text": "", "target_period": "period"}
     data.update(fields)
     return {f"{prefix}-{name}": value for name, value in data.items()}
 
@@ -207,9 +211,9 @@ def test_detail_groups_commitments_by_party(client, everyone, draft):
     response = client.get(url("promise-detail", draft))
 
     text = response.text
-    police = text.index("Polisen lovar att")
-    kalmar = text.index("Kalmar kommun lovar att")
-    joint = text.index("Tillsammans lovar vi att")
+    police = text.index("Polisen lovar")
+    kalmar = text.index("Kalmar kommun lovar")
+    joint = text.index("Tillsammans lovar vi")
     assert police < text.index("Polisen patrullerar") < kalmar
     assert kalmar < text.index("Kommunen arrangerar") < joint
     assert joint < text.index("Vi genomför trygghetsvandringar")
@@ -225,6 +229,7 @@ def test_add_commitment_without_javascript(client, everyone, draft):
     response = client.post(
         url("commitment-create", draft),
         commitment_data(
+            draft,
             "ny",
             party=Commitment.Party.MUNICIPALITY,
             text="Kommunen lagar belysningen i parken.",
@@ -237,8 +242,7 @@ def test_add_commitment_without_javascript(client, everyone, draft):
     commitment = draft.commitments.get(text="Kommunen lagar belysningen i parken.")
     assert response.status_code == 302
     assert response["Location"] == commitment.get_absolute_url()
-    # With one kommun in the partnership it is filled in without asking.
-    assert commitment.municipality == draft.partnership.municipalities.get()
+    assert list(commitment.owners.all()) == [draft.partnership.municipalities.get()]
     assert commitment.target_text() == "minst 3 lampor per år"
 
 
@@ -247,7 +251,7 @@ def test_add_commitment_with_htmx_returns_the_commitments_fragment(client, every
 
     response = client.post(
         url("commitment-create", draft),
-        commitment_data("ny", text="Polisen ordnar en öppen dialog."),
+        commitment_data(draft, "ny", text="Polisen ordnar en öppen dialog."),
         **HTMX,
     )
 
@@ -266,7 +270,7 @@ def test_empty_commitment_is_refused(client, everyone, draft, htmx):
 
     response = client.post(
         url("commitment-create", draft),
-        commitment_data("ny", text="   "),
+        commitment_data(draft, "ny", text="   "),
         **(HTMX if htmx else {}),
     )
 
@@ -283,7 +287,7 @@ def test_target_without_unit_is_refused_next_to_the_unit(client, everyone, draft
 
     response = client.post(
         url("commitment-create", draft),
-        commitment_data("ny", text="Polisen gör kontroller.", target_quantity="100"),
+        commitment_data(draft, "ny", text="Polisen gör kontroller.", target_quantity="100"),
     )
 
     assert response.status_code == 200
@@ -296,7 +300,7 @@ def test_target_without_unit_is_refused_next_to_the_unit(client, everyone, draft
 
 
 def test_inline_edit_swaps_only_that_commitment(client, everyone, draft):
-    commitment = draft.commitments.filter(party="police").order_by("order").first()
+    commitment = police_commitments(draft)[0]
     client.force_login(everyone["kalmar_police_coordinator"])
     prefix = f"a{commitment.pk}"
 
@@ -306,7 +310,9 @@ def test_inline_edit_swaps_only_that_commitment(client, everyone, draft):
 
     response = client.post(
         url("commitment-update", draft, commitment),
-        commitment_data(prefix, text="Polisen patrullerar i centrum varje fredag.", lock_version=1),
+        commitment_data(
+            draft, prefix, text="Polisen patrullerar i centrum varje fredag.", lock_version=1
+        ),
         **HTMX,
     )
 
@@ -320,28 +326,31 @@ def test_inline_edit_swaps_only_that_commitment(client, everyone, draft):
 
 
 def test_changing_party_redraws_the_whole_list(client, everyone, draft):
-    commitment = draft.commitments.filter(party="police").order_by("order").first()
+    commitment = police_commitments(draft)[0]
     client.force_login(everyone["kalmar_coordinator"])
 
     response = client.post(
         url("commitment-update", draft, commitment),
-        commitment_data(f"a{commitment.pk}", party="joint", text=commitment.text, lock_version=1),
+        commitment_data(
+            draft, f"a{commitment.pk}", party="joint", text=commitment.text, lock_version=1
+        ),
         **HTMX,
     )
 
     assert response["HX-Retarget"] == "#ataganden"
     commitment.refresh_from_db()
     assert commitment.party == Commitment.Party.JOINT
+    assert commitment.heading == "Tillsammans lovar vi"
 
 
 def test_inline_edit_validation_keeps_the_form(client, everyone, draft):
-    commitment = draft.commitments.filter(party="police").first()
+    commitment = police_commitments(draft)[0]
     client.force_login(everyone["kalmar_coordinator"])
     prefix = f"a{commitment.pk}"
 
     response = client.post(
         url("commitment-update", draft, commitment),
-        commitment_data(prefix, text="", lock_version=1),
+        commitment_data(draft, prefix, text="", lock_version=1),
         **HTMX,
     )
 
@@ -362,9 +371,7 @@ def test_cancel_inline_edit_returns_the_commitment(client, everyone, draft):
 
 
 def police_texts(promise):
-    return list(
-        promise.commitments.filter(party="police").order_by("order").values_list("text", flat=True)
-    )
+    return [c.text for c in police_commitments(promise)]
 
 
 def test_reorder_up_and_down(client, everyone, draft):

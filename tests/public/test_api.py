@@ -218,7 +218,8 @@ def test_full_demo_exposes_progress_and_published_followups_only(client, demo, t
     assert published.exists() and unpublished.exists()
     data = get_json(client, f"/api/v1/promises/{promise.pk}")
     assert {f["id"] for f in data["followups"]} == set(published.values_list("pk", flat=True))
-    assert any(c["progress"] for c in data["commitments"])
+    # The published tertials' figures, one per commitment that a follow-up assessed.
+    assert any(c["outcome"] and c["outcome"]["figure"] is not None for c in data["commitments"])
     rows = get_csv(client, "/api/v1/followups.csv")
     assert {int(r["followup_id"]) for r in rows} == set(published.values_list("pk", flat=True))
     hidden = {str(pk) for pk in unpublished.values_list("pk", flat=True)}

@@ -23,6 +23,7 @@ from followups.models import FollowUp
 from promises import services
 from promises.models import Commitment, Promise
 from public import pdf
+from public.read import promise_page
 from situation import services as situation_services
 from situation.models import Visibility
 from tests.factories import sign
@@ -291,7 +292,7 @@ def public_surfaces(client, world) -> dict[str, str]:
     for promise in promises:
         published = try_published_promise(promise.pk)
         if published is not None:
-            texts[f"pdf-html:{promise.pk}"] = pdf.promise_pdf_html(published)
+            texts[f"pdf-html:{promise.pk}"] = pdf.promise_pdf_html(promise_page(promise.pk))
     return texts
 
 
@@ -346,9 +347,9 @@ def test_the_public_keeps_the_three_signed_commitments_during_the_amendment(clie
     assert any(S_CHANGED in t for t in texts) and any(S_REMOVED in t for t in texts)
     assert data["title"] == f"Löftet {S_TITLE}"
     assert data["situation_summary"]["title"] == f"Lägesbild {S_SITUATION}"
-    # Progress against the signed target (10), not the draft's 1485.
+    # The published follow-up measured against the signed target (10), not the draft's 1485.
     keep = next(c for c in data["commitments"] if S_KEEP in c["text"])
-    assert keep["progress"]["label"] == "3 av 10 insatser"
+    assert keep["outcome"]["label"] == "3 av minst 10"
 
 
 def test_a_followup_written_during_the_amendment_assesses_the_signed_version(client, world):
