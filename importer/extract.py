@@ -959,17 +959,34 @@ def _people(listing: str) -> list[tuple[str, str]]:
     return [(name, title) for name, title in people if title]
 
 
+def _title_candidates(lines: list[Line]) -> list[tuple[str, list[int]]]:
+    """Short lines, and a title wrapped onto a second line ("… Katrineholms / kommun 2020")."""
+    candidates = []
+    for index, line in enumerate(lines):
+        if line.kind not in {"heading", "text"} or len(line.text) >= 100:
+            continue
+        after = lines[index + 1] if index + 1 < len(lines) else None
+        if (
+            after is not None
+            and after.kind in {"heading", "text", "para"}  # "para": joined by _blocks
+            and re.match(r"[a-zåäö0-9]", after.text)
+            and not re.search(r"[.:;!?]$", line.text)
+            and len(line.text) + len(after.text) < 100
+        ):
+            candidates.append((f"{line.text} {after.text}", [line.no, after.no]))
+        candidates.append((line.text, [line.no]))
+    return candidates
+
+
 def find_title(lines: list[Line]) -> tuple[str | None, list[int]]:
-    candidates = [
-        line for line in lines if line.kind in {"heading", "text"} and len(line.text) < 100
-    ]
+    candidates = _title_candidates(lines)
     for test in (
         lambda t: "medborgarlöft" in t.lower() and re.search(r"\d{4}", t),
         lambda t: "medborgarlöft" in t.lower(),
     ):
-        for line in candidates:
-            if test(line.text):
-                return line.text.rstrip(":"), [line.no]
+        for text, numbers in candidates:
+            if test(text):
+                return text.rstrip(":"), numbers
     headings = [line for line in lines if line.kind == "heading"]
     return (headings[0].text, [headings[0].no]) if headings else (None, [])
 

@@ -12,6 +12,7 @@ The type is decided by the content (magic bytes), never by the file name.
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
 from dataclasses import dataclass
@@ -49,16 +50,17 @@ class Document:
         return self.text.split("\n")
 
 
-def read_document(data: bytes, filename: str = "") -> Document:
-    """Sniff ``data`` and turn it into text; raise :class:`DocumentError` otherwise."""
+def read_document(
+    data: bytes, filename: str = "", *, max_bytes: int = MAX_UPLOAD_BYTES
+) -> Document:
+    """Sniff ``data`` and turn it into text; raise :class:`DocumentError` otherwise.
+
+    ``max_bytes`` lets the workspace apply its configured upload limit.
+    """
     if not data:
         raise DocumentError("Filen är tom.", code="empty")
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise DocumentError(
-            f"Filen är för stor ({len(data) // (1024 * 1024)} MB). "
-            f"Största tillåtna storlek är {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
-            code="too_large",
-        )
+    if len(data) > max_bytes:
+        raise DocumentError(too_large_message(len(data), max_bytes), code="too_large")
     kind = sniff(data)
     if kind == "pdf":
         text = read_pdf(data)
@@ -72,6 +74,20 @@ def read_document(data: bytes, filename: str = "") -> Document:
     if not text.strip():
         raise DocumentError("Dokumentet innehåller ingen text.", code="no_text")
     return Document(text=text, format=kind)
+
+
+def _megabytes(size: int, *, round_up: bool = False) -> str:
+    tenths = size * 10 / (1024 * 1024)
+    # Rounded up, a file one byte over the limit never reads as the limit itself.
+    tenths = math.ceil(tenths) if round_up else math.floor(tenths)
+    whole, tenth = divmod(tenths, 10)
+    return f"{whole},{tenth}" if tenth else f"{whole}"
+
+
+def too_large_message(size: int | None, limit: int) -> str:
+    """ "Filen är för stor (12,5 MB). Största tillåtna storlek är 10 MB." """
+    actual = f" ({_megabytes(size, round_up=True)} MB)" if size else ""
+    return f"Filen är för stor{actual}. Största tillåtna storlek är {_megabytes(limit)} MB."
 
 
 def sniff(data: bytes) -> str:
@@ -306,7 +322,7 @@ def read_pdf(data: bytes) -> str:
         texts = []
         total = 0
         for page in pages:
-            text = page.extract_text() or ""
+            text = _pdf_page_text(page)
             total += len(text)
             if total > MAX_CHARS:
                 raise DocumentError(
@@ -330,6 +346,31 @@ def read_pdf(data: bytes) -> str:
             code="scanned_pdf",
         )
     return "\n\n".join(_pdf_page_lines(text) for text in texts)
+
+
+# A line with a gap this wide between two words is two columns side by side.
+COLUMN_GAP = re.compile(r"\S {6,}\S")
+
+
+def _pdf_page_text(page) -> str:
+    """The page's text in reading order, with list items and their indentation kept.
+
+    pypdf's layout mode places text where it stands on the page: a list item's
+    wrapped lines keep their indentation (the extractor joins them to the item),
+    bullets stay in front of their items even where the PDF draws them apart,
+    and vertical gaps become blank lines. A page set in columns would come out
+    with the columns side by side on each line, so such a page is read in the
+    content order instead.
+    """
+    try:
+        text = page.extract_text(extraction_mode="layout") or ""
+    except Exception:  # layout mode is newer and stricter; the plain mode still reads
+        return page.extract_text() or ""
+    lines = [line for line in text.split("\n") if line.strip()]
+    columns = sum(1 for line in lines if COLUMN_GAP.search(line.strip()))
+    if lines and columns > max(3, len(lines) * 0.3):
+        return page.extract_text() or ""
+    return text
 
 
 def _pdf_page_lines(text: str) -> str:

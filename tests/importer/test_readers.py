@@ -182,3 +182,34 @@ def test_empty_file():
     with pytest.raises(DocumentError) as error:
         read_document(b"", "tom.txt")
     assert error.value.message == "Filen är tom."
+
+
+def test_too_large_message_rounds_the_size_up_and_names_the_limit():
+    from importer.readers import too_large_message
+
+    limit = 10 * 1024 * 1024
+    assert too_large_message(limit + 1, limit) == (
+        "Filen är för stor (10,1 MB). Största tillåtna storlek är 10 MB."
+    )
+    assert too_large_message(None, 2 * 1024 * 1024 + 512 * 1024) == (
+        "Filen är för stor. Största tillåtna storlek är 2,5 MB."
+    )
+
+
+def test_a_smaller_configured_limit_applies():
+    with pytest.raises(DocumentError) as error:
+        read_document(b"a" * 2048, "liten.txt", max_bytes=1024)
+    assert error.value.code == "too_large"
+
+
+def test_pdf_list_items_keep_their_owner_headings():
+    pdf = make_pdf(
+        "<h1>Medborgarlöfte 2021</h1><p>Polisen lovar att:</p><ul>"
+        "<li>genomföra minst tio trafikkontroller per månad på de vägar där boende "
+        "upplever att det körs för fort, med fokus på skolornas närhet</li>"
+        "<li>delta i trygghetsvandringar</li></ul>"
+        "<p>Kommunen lovar att:</p><ul><li>ordna belysning i parken</li></ul>"
+    )
+    result = extract(read_document(pdf).text)
+    assert [c.party for c in result.commitments] == ["police", "police", "municipality"]
+    assert result.commitments[0].text.endswith("skolornas närhet")

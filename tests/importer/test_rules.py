@@ -338,3 +338,16 @@ def test_json_shape():
     assert commitment["target"] == {"quantity": 3, "unit": "kontroller", "per": None}
     assert commitment["conditional"] is False
     assert commitment["source_lines"] == [5]
+
+
+def test_title_wrapped_onto_a_second_line():
+    text = "Medborgarlöfte för Katrineholms\nkommun 2020\n\nPolisen lovar att:\n\n- patrullera\n"
+    result = extract(text)
+    assert result.title == "Medborgarlöfte för Katrineholms kommun 2020"
+    assert result.title_lines == [1, 2]
+
+
+def test_a_title_ending_a_sentence_is_not_joined_to_the_next_line():
+    result = extract("Medborgarlöfte 2020.\nkommunen och polisen samverkar\n")
+    assert result.title == "Medborgarlöfte 2020."
+    assert result.title_lines == [1]
