@@ -105,6 +105,13 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     context = {"invitation": invitation, "organisation": invitation.organisation}
     user = request.user
     if user.is_authenticated:
+        if mfa.has_second_factor(user) and not user.is_verified():
+            # This page is open to newcomers, so the middleware leaves it alone.
+            return redirect(
+                reverse("accounts:second-factor")
+                + "?"
+                + urlencode({"next": request.get_full_path()})
+            )
         if request.method == "POST":
             try:
                 membership = services.invitation_accept(token=token, user=user)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import mfa
 from core.services import require
 from core.tasks import send_email
 from organizations import permissions as perms
@@ -29,6 +30,11 @@ from organizations.services.common import (
     name_of,
     role_label,
 )
+
+
+def _invitee(invitation: Invitation) -> str:
+    """Who, in the history: the name when there is one, so that few addresses are kept there."""
+    return invitation.name or invitation.email
 
 
 def token_hash(token: str) -> str:
@@ -113,7 +119,7 @@ def invitation_create(
         organisation=organisation,
         summary=_("Bjöd in %(who)s som %(role)s.")
         % {
-            "who": f"{invitation.name} <{email}>" if invitation.name else email,
+            "who": _invitee(invitation),
             "role": role_label(role, signing_role),
         },
     )
@@ -150,7 +156,7 @@ def invitation_resend(*, actor, invitation: Invitation) -> Invitation:
         Event.INVITATION_RESENT,
         actor=actor,
         organisation=invitation.organisation,
-        summary=_("Skickade inbjudan till %(email)s igen.") % {"email": invitation.email},
+        summary=_("Skickade inbjudan till %(who)s igen.") % {"who": _invitee(invitation)},
     )
     invitation.token = token
     return invitation
@@ -172,7 +178,7 @@ def invitation_revoke(*, actor, invitation: Invitation) -> Invitation:
         Event.INVITATION_REVOKED,
         actor=actor,
         organisation=invitation.organisation,
-        summary=_("Återkallade inbjudan till %(email)s.") % {"email": invitation.email},
+        summary=_("Återkallade inbjudan till %(who)s.") % {"who": _invitee(invitation)},
     )
     return invitation
 
@@ -238,6 +244,14 @@ def invitation_accept(
                 )
                 % {"email": invitation.email},
                 code="wrong_account",
+            )
+        # The role may be a signing role: someone who has a second factor takes it
+        # only in a session that has used it (django-otp's ``is_verified``).
+        verified = getattr(user, "is_verified", None)
+        if mfa.has_second_factor(user) and not (callable(verified) and verified()):
+            raise ValidationError(
+                _("Bekräfta först att det är du med din andra faktor och öppna länken igen."),
+                code="second_factor",
             )
     else:
         if User.objects.filter(email__iexact=invitation.email).exists():

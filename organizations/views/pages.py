@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from core.dashboard import Panel
 from organizations import permissions as perms
 from organizations.models import (
+    Invitation,
     Membership,
     Organisation,
     OrganisationEvent,
@@ -194,7 +195,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         .order_by("name")
     )
     invitations = (
-        organisation.invitations.filter(status="skickad").order_by("-created_at")
+        organisation.invitations.filter(status=Invitation.Status.OPEN).order_by("-created_at")
         if administers
         else []
     )

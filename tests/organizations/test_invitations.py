@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from organizations import services
 from organizations.models import Invitation, Membership, OrganisationEvent, SigningRole
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, totp_code
 from tests.organizations.conftest import link_tokens
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +245,59 @@ def test_a_signatory_where_signing_needs_two_factors_goes_on_to_add_an_app(
     assert response.status_code == 302
     assert response["Location"] == "/konto/sakerhet/app/"
     assert client.get("/konto/sakerhet/app/").status_code == 200
+
+
+def test_someone_with_a_second_factor_uses_it_before_taking_the_role(
+    client, kalmar_admin, kalmar, katrineholm_coordinator
+):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=katrineholm_coordinator, name="App", confirmed=True)
+    invite(
+        kalmar_admin,
+        kalmar,
+        email=katrineholm_coordinator.email,
+        role=Role.SIGNATORY,
+        signing_role=SigningRole.BOARD_CHAIR,
+    )
+    (token,) = link_tokens()
+    page = f"/konto/inbjudan/{token}/"
+    client.force_login(katrineholm_coordinator)
+    for response in (client.get(page), client.post(page)):
+        assert response.status_code == 302
+        assert response["Location"].startswith("/konto/tvastegsverifiering/?next=")
+    assert not Membership.objects.filter(user=katrineholm_coordinator, organisation=kalmar).exists()
+    # The service refuses too: the signed-in user has not used the factor.
+    with pytest.raises(ValidationError) as refused:
+        services.invitation_accept(token=token, user=katrineholm_coordinator)
+    assert refused.value.code == "second_factor"
+
+    response = client.post(
+        "/konto/tvastegsverifiering/",
+        {"code": totp_code(katrineholm_coordinator), "next": page},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == page
+    assert client.get(page).status_code == 200
+    response = client.post(page)
+    assert response.status_code == 302
+    membership = Membership.objects.get(user=katrineholm_coordinator, organisation=kalmar)
+    assert membership.role == Role.SIGNATORY
+    assert Invitation.objects.get().status == Invitation.Status.ACCEPTED
+
+
+def test_the_history_names_the_invitee_by_name_when_there_is_one(kalmar_admin, kalmar):
+    invitation = invite(kalmar_admin, kalmar, first_name="Anna", last_name="Berg")
+    services.invitation_resend(actor=kalmar_admin, invitation=invitation)
+    services.invitation_revoke(actor=kalmar_admin, invitation=invitation)
+    summaries = list(
+        OrganisationEvent.objects.filter(organisation=kalmar)
+        .order_by("pk")
+        .values_list("summary", flat=True)
+    )
+    assert summaries[-3:] == [
+        "Bjöd in Anna Berg som samordnare.",
+        "Skickade inbjudan till Anna Berg igen.",
+        "Återkallade inbjudan till Anna Berg.",
+    ]
+    assert not any("anna@example.invalid" in summary for summary in summaries)
