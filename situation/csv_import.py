@@ -7,8 +7,9 @@ name.
 
 Encodings: UTF-8 (with or without BOM) or Windows-1252 as Excel writes them,
 and UTF-16 or UTF-32 with a BOM (or UTF-16 without one, recognised by its
-zero bytes). A file that is none of these — bytes Windows-1252 does not
-define, a binary file — is refused whole with a Swedish sentence that says
+zero bytes), read by ``core.csvfiles`` as the follow-up sheet is. A file
+that is none of these — bytes Windows-1252 does not define, a binary
+file — is refused whole with a Swedish sentence that says
 what to do, and so is any cell holding a control character (NUL, a tab, a
 line break inside quotes) or a bidirectional override: the preview refuses
 what the database would, so confirming can never fail half-way.
@@ -18,17 +19,25 @@ the confirmation step checks the signature and validates the rows again
 against the database as it is then.
 """
 
-import codecs
 import csv
 import io
-import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core import signing
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
+from core.csvfiles import (
+    SAVE_AS_UTF8,
+    UnreadableFile,
+    decode,
+    delimiter_of,
+    describe_character,
+    forbidden_character,
+    looks_binary,
+    plain,
+    shown,
+)
 from situation.models import Indicator, IndicatorValue, SituationReport
 from situation.services import ImportRow
 
@@ -36,10 +45,7 @@ MAX_BYTES = 1_000_000
 MAX_ROWS = 5_000
 #: Errors listed at most; a file with more is refused with the first ones.
 MAX_ERRORS = 100
-#: A file where more than this share of the characters are control characters is binary.
-BINARY_SHARE = 0.01
 MAX_VALUE_LENGTH = 40
-SHOWN_LENGTH = 40
 SIGNING_SALT = "situation.indicator-import"
 TOKEN_MAX_AGE = 60 * 60
 
@@ -61,12 +67,6 @@ BREAKDOWNS = {
 }
 
 
-def _plain(text: str) -> str:
-    """Lower case without diacritics: "Fördelning" → "fordelning"."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
 @dataclass
 class ParseResult:
     rows: list[ImportRow] = field(default_factory=list)
@@ -75,111 +75,6 @@ class ParseResult:
     @property
     def ok(self) -> bool:
         return not self.errors and bool(self.rows)
-
-
-class UnreadableFile(Exception):
-    """The bytes are not a text file this import can read; ``message`` says why, in Swedish."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-SAVE_AS_UTF8 = gettext_lazy(
-    "Spara filen som ”CSV UTF-8 (kommaavgränsad)” i Excel och ladda upp den igen."
-)
-_BOMS = (
-    # UTF-32 first: its little-endian BOM begins with UTF-16's.
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
-_BIDI_CONTROLS = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
-
-
-def forbidden_character(text: str) -> str | None:
-    """The first character no cell may hold: a control character, a line or paragraph
-    separator, a lone surrogate or a bidirectional override. None when there is none."""
-    for c in text:
-        if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") or c in _BIDI_CONTROLS:
-            return c
-    return None
-
-
-def _describe(c: str) -> str:
-    names = {"\x00": "NUL", "\t": _("tabb"), "\n": _("radbrytning"), "\r": _("vagnretur")}
-    return names.get(c, f"U+{ord(c):04X}")
-
-
-def _shown(value: str) -> str:
-    """A cell as an error message may quote it: no control characters, not too long."""
-    text = "".join("\ufffd" if forbidden_character(c) else c for c in value[:SHOWN_LENGTH])
-    return text + ("…" if len(value) > SHOWN_LENGTH else "")
-
-
-def _utf16_without_bom(data: bytes) -> str | None:
-    """UTF-16 written without a BOM: text where every other byte is zero."""
-    if len(data) < 4 or len(data) % 2:
-        return None
-    half = len(data) // 2
-    for encoding, zeros, others in (
-        ("utf-16-le", data[1::2], data[0::2]),
-        ("utf-16-be", data[0::2], data[1::2]),
-    ):
-        if zeros.count(0) >= 0.9 * half and others.count(0) <= 0.1 * half:
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                return None
-    return None
-
-
-def decode(data: bytes) -> str:
-    """The text of an uploaded file; ``UnreadableFile`` when it cannot be read as text."""
-    matching = [encoding for bom, encoding in _BOMS if data.startswith(bom)]
-    for encoding in matching:
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue  # FF FE 00 00 is UTF-32's BOM, or UTF-16's followed by a NUL
-    if matching:
-        raise UnreadableFile(
-            _(
-                "Filen börjar som %(encoding)s men innehåller byte som inte hör dit; "
-                "den kan vara skadad. %(advice)s"
-            )
-            % {"encoding": matching[-1].upper().removesuffix("-SIG"), "advice": SAVE_AS_UTF8}
-        )
-    if b"\x00" in data:
-        text = _utf16_without_bom(data)
-        if text is not None:
-            return text
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError as error:
-        raise UnreadableFile(
-            _(
-                "Filen kan inte läsas som text: byte %(byte)s (plats %(position)d i filen) finns "
-                "varken i UTF-8 eller i Windows-1252. Den kan vara en annan sorts fil än CSV, "
-                "eller sparad med en annan teckenkodning. %(advice)s"
-            )
-            % {
-                "byte": f"0x{data[error.start]:02X}",
-                "position": error.start + 1,
-                "advice": SAVE_AS_UTF8,
-            }
-        ) from None
-
-
-def _looks_binary(text: str) -> bool:
-    controls = sum(1 for c in text if forbidden_character(c) and c not in "\t\r\n")
-    return controls > max(10, BINARY_SHARE * len(text))
 
 
 def _parse_value(raw: str) -> Decimal:
@@ -208,8 +103,8 @@ def _indicator_lookup(report: SituationReport):
         if matches:
             return None, _(
                 "flera indikatorer heter ”%(name)s”; ange indikatorns nummer (%(numbers)s)"
-            ) % {"name": _shown(key), "numbers": ", ".join(str(i.pk) for i in matches)}
-        return None, _("indikatorn ”%(name)s” finns inte i lägesbilden") % {"name": _shown(key)}
+            ) % {"name": shown(key), "numbers": ", ".join(str(i.pk) for i in matches)}
+        return None, _("indikatorn ”%(name)s” finns inte i lägesbilden") % {"name": shown(key)}
 
     return find
 
@@ -223,8 +118,8 @@ def _cell_problem(cells: list[str], header: list[str]) -> str | None:
             return _(
                 "kolumn %(column)s innehåller ett tecken som inte får finnas i en cell (%(char)s)"
             ) % {
-                "column": f"”{_shown(column)}”" if column else str(position + 1),
-                "char": _describe(c),
+                "column": f"”{shown(column)}”" if column else str(position + 1),
+                "char": describe_character(c),
             }
     return None
 
@@ -240,7 +135,7 @@ def parse_indicator_csv(*, report: SituationReport, data: bytes) -> ParseResult:
     except UnreadableFile as error:
         result.errors.append(error.message)
         return result
-    if _looks_binary(text):
+    if looks_binary(text):
         result.errors.append(
             _(
                 "Filen innehåller binära data (många styrtecken) och är ingen CSV-fil. "
@@ -249,9 +144,7 @@ def parse_indicator_csv(*, report: SituationReport, data: bytes) -> ParseResult:
             % {"advice": SAVE_AS_UTF8}
         )
         return result
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter_of(text))
     try:
         header = next(reader)
     except (StopIteration, csv.Error):
@@ -261,7 +154,7 @@ def parse_indicator_csv(*, report: SituationReport, data: bytes) -> ParseResult:
     if problem:
         result.errors.append(_("Rad 1: %(problem)s.") % {"problem": problem})
         return result
-    names = [COLUMNS.get(_plain(h)) for h in header]
+    names = [COLUMNS.get(plain(h)) for h in header]
     missing = [col for col, key in COLUMNS.items() if key not in names and key != "group"]
     if missing:
         result.errors.append(
@@ -312,12 +205,12 @@ def parse_indicator_csv(*, report: SituationReport, data: bytes) -> ParseResult:
                 problems.append(_("perioden saknas"))
             elif len(period) > 20:
                 problems.append(_("perioden är längre än 20 tecken"))
-            breakdown = BREAKDOWNS.get(_plain(record.get("breakdown", "")))
+            breakdown = BREAKDOWNS.get(plain(record.get("breakdown", "")))
             group = record.get("group", "")
             if breakdown is None:
                 problems.append(
                     _("okänd fördelning ”%(value)s” (använd alla, kön, ålder eller område)")
-                    % {"value": _shown(record.get("breakdown", ""))}
+                    % {"value": shown(record.get("breakdown", ""))}
                 )
             elif breakdown == IndicatorValue.Breakdown.ALL and group:
                 problems.append(_("grupp ska vara tom när fördelningen är alla"))
@@ -333,11 +226,11 @@ def parse_indicator_csv(*, report: SituationReport, data: bytes) -> ParseResult:
                 value = _parse_value(raw_value)
                 if abs(value) >= Decimal("1e10") or value != value.quantize(Decimal("0.01")):
                     problems.append(
-                        _("värdet ”%(value)s” har för många siffror") % {"value": _shown(raw_value)}
+                        _("värdet ”%(value)s” har för många siffror") % {"value": shown(raw_value)}
                     )
             except (InvalidOperation, ValueError):
                 problems.append(
-                    _("värdet ”%(value)s” är inget tal") % {"value": _shown(raw_value)}
+                    _("värdet ”%(value)s” är inget tal") % {"value": shown(raw_value)}
                     if raw_value
                     else _("värde saknas")
                 )
