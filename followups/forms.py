@@ -1,8 +1,10 @@
 from django import forms
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from activities.forms import STALE_FORM, LockVersionForm
 from core.forms import CrispyFormMixin
+from followups import sheet
 from followups.models import CommitmentAssessment, FollowUp, FollowUpIndicatorValue
 
 __all__ = [
@@ -11,6 +13,7 @@ __all__ = [
     "FollowUpForm",
     "IndicatorFormSet",
     "LockVersionForm",
+    "SheetUploadForm",
 ]
 
 #: Indicator values one follow-up reports at most.
@@ -32,6 +35,14 @@ class AssessmentForm(CrispyFormMixin, forms.ModelForm):
             "outcome": forms.Textarea(attrs={"rows": 2}),
             "comment": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The same ceiling as the sheet, so a figure typed here always goes through it.
+        figure = self.fields["figure"]
+        figure.max_value = sheet.MAX_FIGURE
+        figure.validators.append(MaxValueValidator(sheet.MAX_FIGURE))
+        figure.widget.attrs["max"] = sheet.MAX_FIGURE
 
 
 INCOMPLETE_FORM = _(
@@ -92,3 +103,26 @@ IndicatorFormSet = forms.formset_factory(
     validate_max=True,
     absolute_max=MAX_INDICATORS + 1,
 )
+
+
+class SheetUploadForm(CrispyFormMixin, forms.Form):
+    """The follow-up's sheet, filled in (``followups.sheet``)."""
+
+    file = forms.FileField(
+        label=_("Ifyllt kalkylark (CSV)"),
+        help_text=_(
+            "Filen du laddade ner från uppföljningen, sparad som CSV. Semikolon eller komma, "
+            "UTF-8 eller Windows-1252 går bra."
+        ),
+        error_messages={
+            "required": _("Välj filen du har fyllt i."),
+            "empty": _("Filen är tom."),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > sheet.MAX_BYTES:
+            raise forms.ValidationError(_("Filen är för stor (högst 2 MB)."), code="too_large")
+        return file

@@ -303,6 +303,29 @@ def followup_update(
     return followup
 
 
+@transaction.atomic
+def followup_import_sheet(
+    *, user, followup: FollowUp, expected_version: int, assessments: dict[int, dict]
+) -> FollowUp:
+    """Save what an uploaded sheet changes (``{pk: {figure, status, outcome, comment}}``).
+
+    The same save as the form (``followup_update``), the narrative kept as it
+    is: all rows or none, a typed figure the coordinators' own, approvals
+    withdrawn, and a sheet previewed before someone else saved is refused.
+    """
+    require(perms.can_edit_followup(user, followup), _("Du får inte ändra uppföljningen."))
+    if not assessments:
+        raise ValidationError(_("Filen ändrar ingenting i uppföljningen."), code="unchanged")
+    current = FollowUp.objects.select_related("promise__partnership").get(pk=followup.pk)
+    return followup_update(
+        user=user,
+        followup=current,
+        expected_version=expected_version,
+        narrative=current.narrative,
+        assessments=assessments,
+    )
+
+
 # --- Approval and publication ------------------------------------------------------
 
 

@@ -13,4 +13,9 @@ urlpatterns = [
     path("<int:pk>/rakna-om/", views.followup_refresh, name="followup-refresh"),
     path("<int:pk>/godkann/", views.followup_approve, name="followup-approve"),
     path("<int:pk>/publicera/", views.followup_publish, name="followup-publish"),
+    path("<int:pk>/kalkylark/", views.followup_sheet, name="followup-sheet"),
+    path(
+        "<int:pk>/kalkylark/ladda-upp/", views.followup_sheet_upload, name="followup-sheet-upload"
+    ),
+    path("<int:pk>/kalkylark/spara/", views.followup_sheet_confirm, name="followup-sheet-confirm"),
 ]

@@ -13,18 +13,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.concurrency import StaleObjectError
 from core.dashboard import Panel
 from followups import permissions as perms
-from followups import services
+from followups import services, sheet
 from followups.forms import (
     STALE_FORM,
     AssessmentFormSet,
     FollowUpForm,
     IndicatorFormSet,
     LockVersionForm,
+    SheetUploadForm,
 )
 from followups.models import CommitmentAssessment, FollowUp, FollowUpApproval
 from followups.selectors import workspace_followups
@@ -294,3 +296,124 @@ def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         },
     )
+
+
+# --- The sheet: download, fill in, upload ------------------------------------------------
+
+
+def _load_for_sheet(request, pk) -> FollowUp:
+    """A follow-up the user may write (404 outside, 403 when reading only or published)."""
+    followup = _load(request, pk)
+    if not perms.can_edit_followup(request.user, followup):
+        raise PermissionDenied
+    return followup
+
+
+def _not_started(request, followup) -> HttpResponse:
+    messages.error(request, _("Påbörja uppföljningen först."))
+    return redirect(followup)
+
+
+def _sheet_crumbs(followup, label):
+    return [
+        (_("Uppföljningar"), LIST_URL),
+        (str(followup.title), followup.get_absolute_url()),
+        (label, None),
+    ]
+
+
+def _upload_page(request, followup, form, errors=(), *, conflict=False, status=200):
+    return render(
+        request,
+        "followups/sheet_upload.html",
+        {
+            "followup": followup,
+            "form": form,
+            "errors": list(errors),
+            "conflict": conflict,
+            "columns": sheet.COLUMNS,
+            "statuses": CommitmentAssessment.Status.choices,
+            "max_figure": sheet.MAX_FIGURE,
+            "breadcrumbs": _sheet_crumbs(followup, _("Ladda upp kalkylark")),
+        },
+        status=status,
+    )
+
+
+@require_GET
+def followup_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """Download the follow-up as a sheet: one row per commitment, to fill in a spreadsheet."""
+    followup = _load_for_sheet(request, pk)
+    if followup.status == FollowUp.Status.PLANNED:
+        return _not_started(request, followup)
+    return sheet.sheet_response(followup)
+
+
+@require_http_methods(["GET", "POST"])
+def followup_sheet_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the filled-in sheet and see what it would change; nothing is saved yet."""
+    followup = _load_for_sheet(request, pk)
+    if followup.status == FollowUp.Status.PLANNED:
+        return _not_started(request, followup)
+    if request.method != "POST":
+        return _upload_page(request, followup, SheetUploadForm())
+    form = SheetUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _upload_page(request, followup, form, status=400)
+    data = form.cleaned_data["file"].read(sheet.MAX_BYTES + 1)
+    result = sheet.parse_sheet(followup=followup, data=data)
+    if not result.ok:
+        return _upload_page(request, followup, SheetUploadForm(), result.errors, status=400)
+    return render(
+        request,
+        "followups/sheet_preview.html",
+        {
+            "followup": followup,
+            "result": result,
+            "token": sheet.changes_to_token(followup, result) if result.changes else "",
+            "breadcrumbs": _sheet_crumbs(followup, _("Förhandsgranska kalkylark")),
+        },
+    )
+
+
+@require_POST
+def followup_sheet_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Save every previewed change in one transaction, or none when someone saved meanwhile."""
+    followup = _load_for_sheet(request, pk)
+    result = sheet.changes_from_token(followup, request.POST.get("token", ""))
+    if not result.ok:
+        return _upload_page(request, followup, SheetUploadForm(), result.errors, status=400)
+    try:
+        services.followup_import_sheet(
+            user=request.user,
+            followup=followup,
+            expected_version=result.version,
+            assessments=result.service_values(),
+        )
+    except StaleObjectError:
+        return _upload_page(
+            request,
+            followup,
+            SheetUploadForm(),
+            [
+                str(StaleObjectError.message),
+                _(
+                    "Ingenting från filen har sparats. Ladda upp filen igen för att se "
+                    "vad den ändrar i det som är sparat nu."
+                ),
+            ],
+            conflict=True,
+            status=409,
+        )
+    except ValidationError as exc:
+        return _upload_page(request, followup, SheetUploadForm(), exc.messages, status=400)
+    messages.success(
+        request,
+        ngettext(
+            "Kalkylarket är inläst: %(count)d åtagande har ändrats.",
+            "Kalkylarket är inläst: %(count)d åtaganden har ändrats.",
+            len(result.changes),
+        )
+        % {"count": len(result.changes)},
+    )
+    return redirect(followup)
