@@ -8,6 +8,7 @@ admin.site.index_title = _("Administration")
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("konto/session/", include("core.session_timeout")),
     path("konto/", include("accounts.urls")),
     path("arbetsyta/lagesbilder/", include("situation.urls")),
     path("arbetsyta/loften/", include("promises.urls")),

@@ -19,27 +19,8 @@
     }
   });
 
-  // After htmx swaps in an inline form, put the keyboard focus in it: on the error
-  // summary when there are errors, otherwise on its first field.
-  document.addEventListener("htmx:afterSettle", (event) => {
-    revealCopyButtons(document);
-    const root = event.detail.elt;
-    let form = null;
-    if (root && root.isConnected) {
-      form = root.matches("form[data-focus-first]")
-        ? root
-        : root.querySelector("form[data-focus-first]");
-    }
-    if (!form) {
-      return;
-    }
-    const first =
-      form.querySelector(".error-summary, .conflict") ||
-      form.querySelector("input:not([type=hidden]), select, textarea");
-    if (first) {
-      first.focus();
-    }
-  });
+  // Focus after a swap is app.js's (the error summary, the changed item, the first field).
+  document.addEventListener("htmx:afterSettle", () => revealCopyButtons(document));
 
   document.addEventListener("DOMContentLoaded", () => revealCopyButtons(document));
 })();
