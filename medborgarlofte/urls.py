@@ -14,6 +14,7 @@ urlpatterns = [
     path("arbetsyta/loften/", include("promises.urls")),
     path("arbetsyta/aktiviteter/", include("activities.urls")),
     path("arbetsyta/uppfoljningar/", include("followups.urls")),
+    path("arbetsyta/importera/", include("importer.urls")),
     path("arbetsyta/", include("organizations.urls")),
     path("", include("public.urls")),
     path("", include("core.urls")),

@@ -1,0 +1,249 @@
+"""From an extraction to the review page: what the extractor proposes, in the portal's terms.
+
+The extractor speaks in owner tokens (``police``, ``kommun:Katrineholm``,
+``other:Borås City``), theme slugs and area names; the review forms speak in
+the partnership's organisations, themes and areas. This module translates,
+attaches the quoted source lines to every proposal, and says where it had to
+guess (``unsure``) and why (``notes``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from importer import extract as ex
+from importer.readers import Document
+from organizations.models import Area, Organisation, Partnership
+from promises.forms import themes_for
+from promises.models import Commitment
+from promises.owners import heading
+
+#: The extractor's "per" words and the commitment target periods they become.
+TARGET_PERIODS = {
+    "år": Commitment.Period.YEAR,
+    "tertial": Commitment.Period.TERTIAL,
+    "månad": Commitment.Period.MONTH,
+    "vecka": Commitment.Period.WEEK,
+}
+TITLE_MAX = 200
+
+
+@dataclass
+class Quote:
+    """Source lines as (line number, text), for the page to show beside a proposal."""
+
+    lines: list[tuple[int, str]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        numbers = [no for no, _text in self.lines]
+        if not numbers:
+            return ""
+        if len(numbers) == 1:
+            return _("rad %(line)s") % {"line": numbers[0]}
+        return _("rad %(first)s–%(last)s") % {"first": numbers[0], "last": numbers[-1]}
+
+
+@dataclass
+class Proposal:
+    """One proposed commitment: its initial form values, where it came from, how sure."""
+
+    initial: dict
+    quote: Quote
+    heading: str
+    unsure: bool
+    notes: list[str]
+
+
+@dataclass
+class Review:
+    document: Document
+    extraction: ex.Extraction
+    promise_initial: dict
+    promise_quotes: dict[str, Quote]
+    promise_notes: dict[str, list[str]]
+    proposals: list[Proposal]
+    signatories: list[tuple[ex.Signatory, Quote]]
+
+    @property
+    def numbered_lines(self) -> list[tuple[int, str]]:
+        return list(enumerate(self.document.lines, start=1))
+
+
+def quote(document: Document, numbers: list[int]) -> Quote:
+    lines = document.lines
+    return Quote([(no, lines[no - 1]) for no in sorted(set(numbers)) if 0 < no <= len(lines)])
+
+
+class Vocabulary:
+    """The partnership's parties, themes and areas, loaded once per page."""
+
+    def __init__(self, partnership: Partnership):
+        self.partnership = partnership
+        self.police = partnership.police_area
+        self.kommuner = list(partnership.municipalities.order_by("name"))
+        self.others = list(partnership.other_partners.order_by("name"))
+        self.themes = list(themes_for(partnership))
+        self.areas = list(
+            Area.objects.for_partnership(partnership)
+            .select_related("municipality")
+            .order_by("name", "pk")
+        )
+
+    @property
+    def parties(self) -> list[Organisation]:
+        return [self.police, *self.kommuner, *self.others]
+
+    def extract(self, document: Document) -> ex.Extraction:
+        return ex.extract(
+            document.text,
+            kommuner=[org.name for org in self.kommuner] or None,
+            areas=sorted({area.name for area in self.areas}),
+            themes=[(theme.slug, theme.name) for theme in self.themes],
+        )
+
+    def owners(self, tokens: list[str]) -> tuple[list[Organisation], list[str]]:
+        """Organisations for the extractor's owner tokens, and notes on what did not match."""
+        found: list[Organisation] = []
+        notes: list[str] = []
+
+        def add(org):
+            if org not in found:
+                found.append(org)
+
+        for token in tokens:
+            if token == ex.POLICE:
+                add(self.police)
+            elif token == ex.ANY_MUNICIPALITY:
+                for org in self.kommuner:
+                    add(org)
+            elif token.startswith("kommun:"):
+                name = token.removeprefix("kommun:")
+                match = next((o for o in self.kommuner if o.name.lower() == name.lower()), None)
+                if match is None:
+                    notes.append(_("%(name)s kommun är inte part i samverkan.") % {"name": name})
+                else:
+                    add(match)
+            elif token.startswith("other:"):
+                name = token.removeprefix("other:").lower()
+                match = next(
+                    (o for o in self.others if name in {o.name.lower(), o.display_name.lower()}),
+                    None,
+                )
+                if match is None:
+                    notes.append(
+                        _("”%(name)s” är inte part i samverkan.")
+                        % {"name": token.removeprefix("other:")}
+                    )
+                else:
+                    add(match)
+        return found, notes
+
+    def theme_ids(self, slugs: list[str]) -> list[int]:
+        by_slug = {theme.slug: theme for theme in self.themes}
+        return [by_slug[slug].pk for slug in slugs if slug in by_slug]
+
+    def area_ids(self, names: list[str]) -> list[int]:
+        wanted = {name.lower() for name in names}
+        return [area.pk for area in self.areas if area.name.lower() in wanted]
+
+
+def _commitment(vocabulary: Vocabulary, document: Document, item: ex.Commitment) -> Proposal:
+    owners, notes = vocabulary.owners(item.owners)
+    notes = [*item.notes, *notes]
+    unsure = item.unsure or bool(notes) or not owners
+    initial = {
+        "include": True,
+        "text": item.text,
+        "owners": [org.pk for org in owners],
+        "condition": (item.condition or "")[:300],
+        "target_period": Commitment.Period.WHOLE,
+    }
+    if item.target is not None:
+        initial["target_quantity"] = item.target.quantity
+        initial["target_unit"] = item.target.unit[:80]
+        if item.target.per:
+            period = TARGET_PERIODS.get(item.target.per)
+            if period is None:
+                unsure = True
+                notes.append(
+                    _("Målet gäller per %(per)s i dokumentet; välj den period som passar.")
+                    % {"per": item.target.per}
+                )
+            else:
+                initial["target_period"] = period
+    themes = vocabulary.theme_ids(item.themes)
+    if themes:
+        initial["theme"] = themes[0]
+    initial["areas"] = vocabulary.area_ids(item.areas)
+    return Proposal(
+        initial=initial,
+        quote=quote(document, item.source_lines),
+        heading=heading(owners) if owners else _("Vem lovar? Välj nedan"),
+        unsure=unsure,
+        notes=notes,
+    )
+
+
+def build(
+    partnership: Partnership, document: Document, *, vocabulary: Vocabulary | None = None
+) -> Review:
+    """Everything the review page proposes for ``document`` in ``partnership``."""
+    vocabulary = vocabulary or Vocabulary(partnership)
+    extraction = vocabulary.extract(document)
+    period = extraction.period
+    notes: dict[str, list[str]] = {"title": [], "period": []}
+    title = extraction.title or ""
+    if not title:
+        notes["title"].append(_("Ingen rubrik hittades; skriv en."))
+    elif len(title) > TITLE_MAX:
+        title = title[:TITLE_MAX].rstrip()
+        notes["title"].append(_("Rubriken var längre än 200 tecken och har kortats."))
+    if period.from_date is None or period.to_date is None:
+        notes["period"].append(_("Ingen period hittades; fyll i när löftet gäller."))
+    elif period.unsure:
+        notes["period"].append(_("Perioden är gissad; kontrollera datumen."))
+    if period.extended:
+        notes["period"].append(
+            _(
+                "Dokumentet nämner en förlängning. Perioden nedan slutar med förlängningen; "
+                "ange den ursprungliga perioden och ”Förlängt till” om du vill skilja dem åt."
+            )
+        )
+    passages = {"background": [], "effect": []}
+    for passage in extraction.passages:
+        if passage.kind in passages:
+            passages[passage.kind].append(passage)
+    promise_initial = {
+        "title": title,
+        "valid_from_date": period.from_date,
+        "valid_to_date": period.to_date,
+        "introduction": "\n\n".join(p.text for p in passages["background"]),
+        "effect_goal": "\n\n".join(p.text for p in passages["effect"]),
+        "themes": vocabulary.theme_ids(extraction.themes),
+        "areas": vocabulary.area_ids(extraction.areas),
+    }
+    if extraction.followup and extraction.followup.cadence:
+        promise_initial["followup_cadence"] = extraction.followup.cadence
+    quotes = {
+        "title": quote(document, extraction.title_lines),
+        "period": quote(document, period.source_lines),
+        "introduction": quote(
+            document, [n for p in passages["background"] for n in p.source_lines]
+        ),
+        "effect_goal": quote(document, [n for p in passages["effect"] for n in p.source_lines]),
+        "followup_cadence": quote(
+            document, extraction.followup.source_lines if extraction.followup else []
+        ),
+    }
+    return Review(
+        document=document,
+        extraction=extraction,
+        promise_initial=promise_initial,
+        promise_quotes=quotes,
+        promise_notes=notes,
+        proposals=[_commitment(vocabulary, document, c) for c in extraction.commitments],
+        signatories=[(s, quote(document, s.source_lines)) for s in extraction.signatories],
+    )
