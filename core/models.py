@@ -34,6 +34,14 @@ class SearchEntry(models.Model):
     public may read into entries; nothing unpublished is ever written here, so
     search cannot leak drafts. ``facets`` carries filter values (kommun and län
     codes, themes, years, party).
+
+    Two indexed vectors: ``document``, Swedish full text (stemming, so
+    inflections match), and ``parts``, every ending of every word (``simple``
+    configuration, no stemming), so that a term searched as a prefix of an
+    ending finds it anywhere inside a word: "löfte" finds "medborgarlöfte",
+    "brott" finds "ungdomsbrottslighet". Both are GIN indexes of core
+    PostgreSQL, so the embedded server (no contrib extensions) uses them too.
+    ``digest`` lets a reindex leave unchanged entries alone.
     """
 
     kind = models.CharField(_("typ"), max_length=30)
@@ -49,6 +57,8 @@ class SearchEntry(models.Model):
         output_field=SearchVectorField(),
         db_persist=True,
     )
+    parts = SearchVectorField(_("ordens delar"), null=True, editable=False)
+    digest = models.CharField(_("kontrollsumma"), max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("sökpost")
@@ -56,8 +66,29 @@ class SearchEntry(models.Model):
         ordering = ["pk"]
         indexes = [
             GinIndex(fields=["document"], name="searchentry_document_gin"),
+            GinIndex(fields=["parts"], name="searchentry_parts_gin"),
             GinIndex(fields=["facets"], name="searchentry_facets_gin"),
         ]
 
     def __str__(self):
         return self.title
+
+
+class SearchPending(models.Model):
+    """A group whose public data changed and whose search entries may not be rebuilt yet.
+
+    Written in the same transaction as the change (``core.publication``) and
+    removed once the group is reindexed, so a process that dies between the
+    commit and the reindex leaves this row behind for ``core.search.repair``.
+    """
+
+    group_key = models.CharField(_("grupp"), max_length=60, unique=True)
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("sökgrupp att indexera")
+        verbose_name_plural = _("sökgrupper att indexera")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return self.group_key

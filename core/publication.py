@@ -1,45 +1,216 @@
-"""What happens when something becomes public: caches and the search index follow at once.
+"""What happens when something becomes public: the search index and the page caches follow.
 
-Public pages are cached per "generation"; publishing bumps the generation so
-every cached page is stale immediately, without hunting for keys.
+``changed(group_key)`` is the one "public data changed" hook. Services call it
+inside their transaction; it
+
+1. marks the group pending (``core.models.SearchPending``) in that same
+   transaction, so a process that dies between the commit and the reindex
+   leaves a mark that ``core.search.repair`` finds;
+2. once the transaction commits — once per group, however many times the
+   transaction called it — brings the group's search entries up to date in
+   place and renews the cached pages that show the group.
+
+Cached pages are keyed by the version of one *scope* (``scope_versions``):
+``promise:<id>`` (its page, PDF, API document), ``kommun:<slug>`` (its page and
+feed) or ``national`` (every list: start page, kommuner, search, feeds,
+sitemap, API lists and CSV), plus an epoch that renews everything
+(``changed_everywhere``, e.g. an organisation renamed). A change renews the
+group's own scopes always, and the scopes of the lists — national, the
+kommuner and neighbouring promises a resolver names — only when what lists
+show changed: the group's search entries, which carry every published version,
+follow-up and activity the lists show. An activity report changes only the
+progress on its promise's own page, so every other cached page stays.
+
+Versions are fresh random numbers, never counters: a version lost from the
+cache (evicted, Redis restarted) is replaced by one no cached page was ever
+stored under, so a page can never come back from before a change.
 """
 
+import logging
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 from core import search
+from core.models import SearchPending
 
+logger = logging.getLogger(__name__)
+
+#: Changes on every change of anything public (PDF cache, bulk files).
 GENERATION_KEY = "public:generation"
+#: Renews every cached page at once.
+EPOCH_KEY = "public:epoch"
+SCOPE_PREFIX = "public:scope:"
+NATIONAL = "national"
+
+
+def promise_scope(promise_id: int) -> str:
+    return f"promise:{promise_id}"
+
+
+def municipality_scope(slug: str) -> str:
+    return f"kommun:{slug}"
+
+
+# --- Versions -----------------------------------------------------------------------
 
 
 def generation() -> int:
+    """A number that changes whenever anything public changes."""
     value = cache.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
+        cache.add(GENERATION_KEY, secrets.randbits(48), timeout=None)
+        value = cache.get(GENERATION_KEY, 0)
     return value
 
 
-def invalidate_public_pages() -> None:
+def _bump_generation() -> None:
     try:
         cache.incr(GENERATION_KEY)
     except ValueError:  # the key expired or was never set
-        cache.set(GENERATION_KEY, generation() + 1, timeout=None)
+        cache.set(GENERATION_KEY, secrets.randbits(48), timeout=None)
+
+
+def scope_versions(*scopes: str) -> list[int]:
+    """The epoch and the version of each scope, in that order: one cache round trip."""
+    keys = [EPOCH_KEY, *(SCOPE_PREFIX + s for s in scopes)]
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, secrets.randbits(48), timeout=None)
+        found.update(cache.get_many(missing))
+    return [found.get(k, 0) for k in keys]
+
+
+def renew(*scopes: str) -> None:
+    """Make every cached page of ``scopes`` stale."""
+    if scopes:
+        cache.set_many({SCOPE_PREFIX + s: secrets.randbits(48) for s in scopes}, timeout=None)
+    _bump_generation()
+
+
+def invalidate_public_pages() -> None:
+    """Make every cached public page stale at once."""
+    cache.set(EPOCH_KEY, secrets.randbits(48), timeout=None)
+    _bump_generation()
+
+
+# --- Which scopes show a group ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scopes:
+    #: Renewed on every change of the group (the promise's own page).
+    own: tuple[str, ...]
+    #: Renewed when what lists show changed: kommuner, neighbouring promises.
+    lists: tuple[str, ...] = ()
+
+
+ScopeResolver = Callable[[str], Scopes | None]
+_resolvers: list[ScopeResolver] = []
+
+
+def register_scopes(resolver: ScopeResolver) -> ScopeResolver:
+    """Register ``resolver(group_key) -> Scopes | None`` (None: not one of its groups)."""
+    if resolver not in _resolvers:
+        _resolvers.append(resolver)
+    return resolver
+
+
+def _scopes_of(group_key: str) -> Scopes | None:
+    for resolver in _resolvers:
+        found = resolver(group_key)
+        if found is not None:
+            return found
+    return None
+
+
+def _publish(group_key: str) -> None:
+    """After the commit: reindex in place, then renew what shows the group."""
+    try:
+        result = search.refresh(group_key)
+    except Exception:
+        # The pending mark stays; search_check reindexes the group later.
+        logger.exception("Sökindexet kunde inte uppdateras för %s", group_key)
+        invalidate_public_pages()
+        return
+    scopes = _scopes_of(group_key)
+    if scopes is None:
+        invalidate_public_pages()
+    elif result.changed:
+        renew(*scopes.own, *scopes.lists, NATIONAL)
+    else:
+        renew(*scopes.own)
+
+
+# --- The hook -----------------------------------------------------------------------
+
+
+@dataclass
+class _Batch:
+    """The groups one transaction changed, published once it commits."""
+
+    keys: set[str] = field(default_factory=set)
+
+    def __call__(self) -> None:
+        for key in sorted(self.keys):
+            _publish(key)
+
+
+_deferred: ContextVar[set[str] | None] = ContextVar("publication_deferred", default=None)
+
+
+@contextmanager
+def deferred() -> Iterator[set[str]]:
+    """Collect the changed groups instead of publishing them (bulk loads such as
+    ``manage.py generate_national``, which rebuilds the index once at the end).
+
+    The caller must then rebuild the index (``search.rebuild``) and call
+    ``invalidate_public_pages``.
+    """
+    keys: set[str] = set()
+    token = _deferred.set(keys)
+    try:
+        yield keys
+    finally:
+        _deferred.reset(token)
+
+
+def _current_batch() -> _Batch:
+    """This transaction's batch, registered with on_commit once."""
+    batch = getattr(connection, "_public_batch", None)
+    registered = batch is not None and any(entry[1] is batch for entry in connection.run_on_commit)
+    if not registered:
+        batch = _Batch()
+        connection._public_batch = batch
+        transaction.on_commit(batch, robust=True)
+    return batch
 
 
 def changed(group_key: str) -> None:
-    """The one "public data changed" hook for one promise's group.
+    """Public data of one group changed: reindex it and renew its pages once this commits.
 
-    Every service that writes something a public surface shows calls it inside
-    its transaction; once it commits, the group's search entries are rebuilt
-    and cached public pages go stale.
+    Call it inside the transaction that makes the change.
     """
-
-    def after_commit():
-        search.reindex(group_key)
-        invalidate_public_pages()
-
-    transaction.on_commit(after_commit)
+    collecting = _deferred.get()
+    if collecting is not None:
+        collecting.add(group_key)
+        return
+    if not connection.in_atomic_block:
+        _publish(group_key)
+        return
+    batch = _current_batch()
+    if group_key not in batch.keys:
+        batch.keys.add(group_key)
+        SearchPending.objects.bulk_create(
+            [SearchPending(group_key=group_key)], ignore_conflicts=True
+        )
 
 
 def changed_everywhere() -> None:

@@ -2,32 +2,55 @@
 
 Apps register *providers*: ``provider(group_key) -> list[Document]`` returns the
 public documents of one group (for example one promise with its commitments,
-activities and follow-ups). ``reindex(group_key)`` replaces that group's
-entries; services call it on commit whenever something is published.
+activities and follow-ups). ``reindex(group_key)`` brings that group's entries
+up to date *in place*: entries whose content is unchanged are left alone, only
+the difference is deleted and inserted, so the frequent changes that alter
+nothing searchable (an activity report) write nothing and the table does not
+bloat. ``core.publication`` calls it once the change commits.
 
-Matching: PostgreSQL's ``swedish`` text search (stemming, so inflections
-match) *or* a substring match, so parts of compound words find their word
-("löfte" finds "medborgarlöfte"). The substring match uses pg_trgm's index
-where the server has it, and a plain scan where it does not (the embedded
-server has no contrib extensions).
+Matching uses two GIN indexes of core PostgreSQL (no contrib extension, so the
+embedded server uses them as well):
+
+* ``document``: the ``swedish`` text search configuration (stemming, so
+  inflections match), ranked;
+* ``parts``: every ending of every word, unstemmed. A search term is looked up
+  as a *prefix* of those endings, which finds it anywhere inside a word —
+  parts of compound words find their word ("löfte" finds "medborgarlöfte",
+  "brott" finds "ungdomsbrottslighet") through the index instead of a scan.
+
+An entry matches either way, and with several terms every term must occur.
+
+Crash safety: a change marks its group pending in the same transaction
+(``core.models.SearchPending``); ``repair()`` (``manage.py search_check``, run on
+start) reindexes pending groups, adds published groups missing from the index
+and drops entries of groups that are no longer published.
 """
 
+import hashlib
+import json
 import re
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, FloatField, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import translation
 from django.utils.html import escape
 
-from core.models import SearchEntry
+from core.models import SearchEntry, SearchPending
 
 MAX_QUERY_LENGTH = 200
+#: Words longer than this are not split into parts (URLs, codes): nobody searches inside them.
+MAX_WORD_LENGTH = 40
+#: The shortest part indexed and the shortest term looked up inside words.
+MIN_PART_LENGTH = 3
+_WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass
@@ -59,45 +82,198 @@ def register_groups(lister: GroupLister) -> GroupLister:
     return lister
 
 
-@transaction.atomic
-def rebuild() -> int:
-    """Rebuild the whole index from what is published now."""
-    SearchEntry.objects.all().delete()
-    return sum(reindex(key) for lister in _group_listers for key in lister())
+# --- What one reindex shares between providers --------------------------------------
+
+_memo: ContextVar[dict | None] = ContextVar("search_memo", default=None)
 
 
-@transaction.atomic
-def reindex(group_key: str) -> int:
-    """Replace every entry of ``group_key`` with what the providers return now.
+def memo(key, factory: Callable):
+    """``factory()``, computed once per reindex of a group and shared by its providers.
+
+    Every provider of a promise's group reads the same published promise; this
+    reads it once instead of once per provider. Outside a reindex it just calls
+    ``factory``.
+    """
+    cache = _memo.get()
+    if cache is None:
+        return factory()
+    if key not in cache:
+        cache[key] = factory()
+    return cache[key]
+
+
+# --- Entries ------------------------------------------------------------------------
+
+
+def word_parts(text: str) -> set[str]:
+    """Every ending of at least ``MIN_PART_LENGTH`` letters of every word, lower case."""
+    parts = set()
+    for word in _WORD.findall(text.lower()):
+        if MIN_PART_LENGTH <= len(word) <= MAX_WORD_LENGTH:
+            parts.update(word[i:] for i in range(len(word) - MIN_PART_LENGTH + 1))
+    return parts
+
+
+def parts_vector(title: str, body: str) -> str:
+    """The ``parts`` column as a tsvector literal (lexemes are letters and digits only)."""
+    return " ".join(f"'{part}'" for part in sorted(word_parts(f"{title} {body}")))
+
+
+def _digest(group_key: str, doc: Document, title: str) -> str:
+    data = [
+        group_key,
+        doc.kind,
+        title,
+        doc.body,
+        doc.url,
+        doc.facets,
+        doc.published_at.isoformat() if doc.published_at else None,
+    ]
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _entry(group_key: str, doc: Document) -> SearchEntry:
+    title = doc.title[:300]
+    return SearchEntry(
+        group_key=group_key,
+        kind=doc.kind,
+        title=title,
+        body=doc.body,
+        url=doc.url,
+        facets=doc.facets,
+        published_at=doc.published_at,
+        parts=parts_vector(title, doc.body),
+        digest=_digest(group_key, doc, title),
+    )
+
+
+def _documents(group_key: str) -> list[Document]:
+    token = _memo.set({})
+    try:
+        return [doc for provider in _providers for doc in provider(group_key)]
+    finally:
+        _memo.reset(token)
+
+
+def _lock_group(group_key: str) -> None:
+    """Two processes reindexing one group take turns (ends with the transaction)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"search:{group_key}"])
+
+
+@dataclass(frozen=True)
+class Reindexed:
+    entries: int
+    inserted: int
+    deleted: int
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.inserted or self.deleted)
+
+
+def refresh(group_key: str) -> Reindexed:
+    """Bring ``group_key`` up to date in place and clear its pending mark; what changed.
 
     Built in the site's language (Swedish), whatever the language of the
     request that published: the index is searched with Swedish stemming.
     """
-    with translation.override(settings.LANGUAGE_CODE):
-        return _reindex(group_key)
+    with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
+        _lock_group(group_key)
+        wanted = [_entry(group_key, doc) for doc in _documents(group_key)]
+        existing = list(SearchEntry.objects.filter(group_key=group_key).values_list("pk", "digest"))
+        keep = Counter(entry.digest for entry in wanted)
+        stale = []
+        for pk, digest in existing:
+            if keep[digest] > 0:
+                keep[digest] -= 1
+            else:
+                stale.append(pk)
+        have = Counter(digest for _pk, digest in existing)
+        new = []
+        for entry in wanted:
+            if have[entry.digest] > 0:
+                have[entry.digest] -= 1
+            else:
+                new.append(entry)
+        if stale:
+            SearchEntry.objects.filter(pk__in=stale).delete()
+        if new:
+            SearchEntry.objects.bulk_create(new)
+        SearchPending.objects.filter(group_key=group_key).delete()
+    return Reindexed(entries=len(wanted), inserted=len(new), deleted=len(stale))
 
 
-def _reindex(group_key: str) -> int:
-    SearchEntry.objects.filter(group_key=group_key).delete()
-    entries = [
-        SearchEntry(
-            group_key=group_key,
-            kind=doc.kind,
-            title=doc.title[:300],
-            body=doc.body,
-            url=doc.url,
-            facets=doc.facets,
-            published_at=doc.published_at,
-        )
-        for provider in _providers
-        for doc in provider(group_key)
-    ]
-    SearchEntry.objects.bulk_create(entries)
-    return len(entries)
+def reindex(group_key: str) -> int:
+    """Bring ``group_key``'s entries up to date (in place); the number of entries it has."""
+    return refresh(group_key).entries
 
 
 def reindex_on_commit(group_key: str) -> None:
     transaction.on_commit(lambda: reindex(group_key))
+
+
+def published_groups() -> list[str]:
+    """Every group key that should be in the index, from the registered listers."""
+    return [key for lister in _group_listers for key in lister()]
+
+
+def _indexed_groups() -> set[str]:
+    return set(SearchEntry.objects.order_by().values_list("group_key", flat=True).distinct())
+
+
+def _drop_groups(keys: Iterable[str]) -> int:
+    keys = list(keys)
+    if not keys:
+        return 0
+    deleted, _ = SearchEntry.objects.filter(group_key__in=keys).delete()
+    SearchPending.objects.filter(group_key__in=keys).delete()
+    return deleted
+
+
+def rebuild() -> int:
+    """Recompute every published group in place and drop the rest; the number of entries.
+
+    Searches keep working meanwhile: nothing is emptied first.
+    """
+    wanted = published_groups()
+    total = sum(reindex(key) for key in wanted)
+    _drop_groups(_indexed_groups() - set(wanted))
+    SearchPending.objects.exclude(group_key__in=wanted).delete()
+    return total
+
+
+@dataclass(frozen=True)
+class Repair:
+    pending: list[str]
+    missing: list[str]
+    dropped: list[str]
+
+    @property
+    def fixed(self) -> int:
+        return len(self.pending) + len(self.missing) + len(self.dropped)
+
+
+def repair() -> Repair:
+    """Make the index complete again after a crash, cheaply: three small queries when fine.
+
+    Reindexes groups marked pending (changed, but the process died before the
+    reindex), indexes published groups that have no entry at all, and drops
+    entries of groups that are no longer published.
+    """
+    wanted = set(published_groups())
+    indexed = _indexed_groups()
+    pending = sorted(set(SearchPending.objects.values_list("group_key", flat=True)) & wanted)
+    missing = sorted(wanted - indexed - set(pending))
+    dropped = sorted(indexed - wanted)
+    for key in [*pending, *missing]:
+        reindex(key)
+    _drop_groups(dropped)
+    SearchPending.objects.exclude(group_key__in=wanted).delete()
+    return Repair(pending=pending, missing=missing, dropped=dropped)
+
+
+# --- Searching ----------------------------------------------------------------------
 
 
 def clean_query(text: str) -> str:
@@ -106,28 +282,31 @@ def clean_query(text: str) -> str:
 
 
 def _terms(query: str) -> list[str]:
-    """Words of at least three letters, for the substring match."""
-    return [t for t in re.findall(r"\w+", query.lower()) if len(t) >= 3][:8]
+    """Words of at least three letters, for the match inside words."""
+    return [t for t in _WORD.findall(query.lower()) if len(t) >= MIN_PART_LENGTH][:8]
 
 
 def search(query: str, *, facets: dict | None = None):
     """Entries matching ``query`` and every facet filter, best first.
 
-    Each result has ``rank``; ``highlight()`` makes the snippet to show.
+    Each result has ``rank``; ``highlight()`` makes the snippet to show. The
+    vectors themselves are not fetched.
     """
     query = clean_query(query)
-    entries = SearchEntry.objects.all()
+    entries = SearchEntry.objects.defer("document", "parts")
     for key, value in (facets or {}).items():
         if value not in (None, ""):
             entries = entries.filter(facets__contains={key: [value]})
     if not query:
         return entries.none()
     ts_query = SearchQuery(query, config="swedish", search_type="websearch")
+    condition = Q(document=ts_query)
     terms = _terms(query)
-    substring = Q()
-    for term in terms:
-        substring &= Q(title__icontains=term) | Q(body__icontains=term)
-    condition = Q(document=ts_query) | (substring if terms else Q(pk__in=[]))
+    if terms:
+        inside_words = SearchQuery(
+            " & ".join(f"{term}:*" for term in terms), config="simple", search_type="raw"
+        )
+        condition |= Q(parts=inside_words)
     return (
         entries.filter(condition)
         .annotate(
