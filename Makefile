@@ -30,6 +30,7 @@ $(VENV)/.installed-test: $(VENV)/.installed
 setup: $(VENV)/.installed | .env
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_demo
+	$(MANAGE) search_check
 
 # Links in e-mail, feeds, the API and PDFs point at the address actually served.
 run: setup
@@ -48,9 +49,11 @@ serve: $(VENV)/.installed | .env
 	DJANGO_DEBUG=False DATABASE_STATEMENT_TIMEOUT=0 $(MANAGE) migrate --noinput
 	DJANGO_DEBUG=False $(BIN)/gunicorn medborgarlofte.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
-# Rerunnable benchmark of the public pages (queries, cold and cached response times).
+# Rerunnable benchmark over HTTP: gunicorn with production settings and wrk (from the
+# distribution's packages when missing), cached and uncached, as ratios to a static
+# file. For the national set: DATABASE_URL=…/national make bench (see README).
 bench: setup
-	$(MANAGE) bench --requests $${BENCH_REQUESTS:-30}
+	$(MANAGE) bench --duration $${BENCH_SECONDS:-5} $${BENCH_ARGS}
 
 # The document importer against its corpus (tests/data/import/): recall, precision,
 # owner and period accuracy, per document and in total.
