@@ -118,8 +118,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     commitments = list(
         promise.commitments.prefetch_related(
             "owners", Prefetch("areas", queryset=Area.objects.order_by("name"))
-        )
-        .order_by("order", "pk")
+        ).order_by("order", "pk")
     )
     activities = list(
         activities_with_relations(plan.activities.all()).order_by("commitment__order", "order")
@@ -337,7 +336,11 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def report_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    """Remove a report recorded by mistake."""
+    """Remove a report recorded by mistake.
+
+    The page asks first: the button sits inside a ``<details>`` that says what
+    removing means, so a single stray click (or Enter) removes nothing.
+    """
     report = get_object_or_404(
         ActivityReport.objects.visible_to(request.user).select_related("activity__plan__promise"),
         pk=pk,

@@ -1,4 +1,13 @@
-"""Commitments: add, edit inline, remove, reorder."""
+"""Commitments: add, edit inline, remove, reorder.
+
+After every htmx swap the response names where the keyboard focus goes
+(``focus_id`` for the whole section, ``item_focus`` for one commitment) and
+carries its message once; ``static/js/app.js`` moves the focus and reads the
+message in the page's live region. A failed save answers with the form and
+its error summary, which gets the focus instead.
+"""
+
+from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -52,7 +61,12 @@ def commitment_create(request: HttpRequest, pk: int) -> HttpResponse:
             attach_errors(form, error)
         else:
             if request.htmx:
-                return _section(request, promise, status_message=_("Åtagandet är tillagt."))
+                return _section(
+                    request,
+                    promise,
+                    status_message=_("Åtagandet är tillagt."),
+                    focus_id=f"atagande-{commitment.pk}",
+                )
             messages.success(request, _("Åtagandet är tillagt."))
             return redirect(commitment)
     if request.htmx:
@@ -84,6 +98,8 @@ def commitment_detail(request: HttpRequest, pk: int, commitment_pk: int) -> Http
             "promise": promise,
             "item": commitment_item(promise, commitment.pk),
             "can_edit": request.user.has_perm("promises.edit_promise", promise),
+            "item_focus": True,
+            "standalone": not _on_promise_page(request, promise),
         },
     )
 
@@ -123,7 +139,11 @@ def commitment_update(request: HttpRequest, pk: int, commitment_pk: int) -> Http
                 attach_errors(form, error)
             else:
                 owners_after = set(commitment.owners.values_list("pk", flat=True))
-                if request.htmx and owners_after == owners_before:
+                # Other owners put it in another group: redraw the whole list, where there
+                # is one (on its own edit page there is only the commitment).
+                if request.htmx and (
+                    owners_after == owners_before or not _on_promise_page(request, promise)
+                ):
                     return render(
                         request,
                         f"{COMMITMENTS}#item",
@@ -131,12 +151,18 @@ def commitment_update(request: HttpRequest, pk: int, commitment_pk: int) -> Http
                             "promise": promise,
                             "item": commitment_item(promise, commitment.pk),
                             "can_edit": True,
-                            "status_message": _("Åtagandet är sparat."),
+                            "item_message": _("Åtagandet är sparat."),
+                            "item_focus": True,
+                            "standalone": not _on_promise_page(request, promise),
                         },
                     )
                 if request.htmx:
-                    # Other owners, another group: redraw the whole list.
-                    return _section(request, promise, status_message=_("Åtagandet är sparat."))
+                    return _section(
+                        request,
+                        promise,
+                        status_message=_("Åtagandet är sparat."),
+                        focus_id=f"atagande-{commitment.pk}",
+                    )
                 messages.success(request, _("Åtagandet är sparat."))
                 return redirect(commitment)
     else:
@@ -159,6 +185,14 @@ def commitment_update(request: HttpRequest, pk: int, commitment_pk: int) -> Http
             )
         },
     )
+
+
+def _on_promise_page(request: HttpRequest, promise) -> bool:
+    """Whether the htmx request comes from the promise's page (which has the whole list).
+    A request that does not say where it comes from is taken to be from there."""
+    if not request.htmx or not request.htmx.current_url:
+        return True
+    return urlsplit(request.htmx.current_url).path == promise.get_absolute_url()
 
 
 def _commitment_exists(request: HttpRequest, pk: int, commitment_pk: int) -> bool:
@@ -184,7 +218,9 @@ def _commitment_gone(request: HttpRequest, pk: int, commitment_pk: int) -> HttpR
         "i formuläret för nya åtaganden: lägg till det igen om det ska vara kvar."
     )
     if request.htmx:
-        return _section(request, promise, add_form=form, status_message=warning)
+        return _section(
+            request, promise, add_form=form, status_message=warning, focus_id="nytt-atagande"
+        )
     messages.warning(request, warning)
     return render(
         request,
@@ -212,7 +248,12 @@ def commitment_delete(request: HttpRequest, pk: int, commitment_pk: int) -> Http
             _error_messages(request, error)
             return redirect(promise)
         if request.htmx:
-            return _section(request, promise, status_message=_("Åtagandet är borttaget."))
+            return _section(
+                request,
+                promise,
+                status_message=_("Åtagandet är borttaget."),
+                focus_id="ataganden-rubrik",
+            )
         messages.success(request, _("Åtagandet är borttaget."))
         return redirect(f"{promise.get_absolute_url()}#ataganden")
     return render(
@@ -247,6 +288,25 @@ def commitment_move(request: HttpRequest, pk: int, commitment_pk: int) -> HttpRe
         _("Åtagandet är flyttat upp.") if direction == "up" else _("Åtagandet är flyttat ner.")
     )
     if request.htmx:
-        return _section(request, promise, status_message=message)
+        return _section(
+            request,
+            promise,
+            status_message=message,
+            focus_id=_focus_after_move(promise, commitment.pk, direction),
+        )
     messages.success(request, message)
     return redirect(commitment)
+
+
+def _focus_after_move(promise, commitment_pk: int, direction: str) -> str:
+    """The same button again, so moving further is one more keypress; the other button
+    once the commitment reached the end of its group; the commitment if it is alone."""
+    item = commitment_item(promise, commitment_pk)
+    if item is None:
+        return "ataganden-rubrik"
+    can_move = {"up": not item.is_first, "down": not item.is_last}
+    other = "down" if direction == "up" else "up"
+    for way in (direction, other):
+        if can_move[way]:
+            return f"flytta-{'upp' if way == 'up' else 'ner'}-{commitment_pk}"
+    return f"atagande-{commitment_pk}"
