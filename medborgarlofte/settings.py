@@ -225,6 +225,19 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
+# Files only members of a partnership may read: the source documents of imported
+# promises and the uploads waiting for their review. Nothing serves this folder; a view
+# streams each file after checking who asks.
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private")))
+STORAGES["private"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT},
+}
+
+# Importing an existing promise (importer/): the largest document accepted, and how
+# long an upload waits for its review before it is removed.
+IMPORT_MAX_UPLOAD_BYTES = env.int("IMPORT_MAX_UPLOAD_MB", default=10) * 1024 * 1024
+IMPORT_PENDING_MAX_AGE_SECONDS = env.int("IMPORT_PENDING_MAX_AGE_HOURS", default=6) * 60 * 60
 
 # --- E-mail and tasks ---------------------------------------------------------
 # Django 6.1 mailers, from one EMAIL_URL (consolemail://, smtp+tls://user:pw@host:587 …).
