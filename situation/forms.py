@@ -50,20 +50,48 @@ class PlausibleDatesMixin:
                 field.widget.attrs.setdefault("max", LATEST_DATE.isoformat())
 
 
-class SituationReportForm(PlausibleDatesMixin, CrispyFormMixin, forms.ModelForm):
-    """The report's own fields; ``lock_version`` guards against silent overwrites."""
+STALE_FORM_MESSAGE = _("Formuläret har ett ogiltigt versionsnummer. Ladda om sidan.")
 
-    lock_version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        required=False,
-        min_value=0,
-        max_value=MAX_LOCK_VERSION,
-        error_messages={
-            "invalid": _("Formuläret har ett ogiltigt versionsnummer. Ladda om sidan."),
-            "min_value": _("Formuläret har ett ogiltigt versionsnummer. Ladda om sidan."),
-            "max_value": _("Formuläret har ett ogiltigt versionsnummer. Ladda om sidan."),
-        },
-    )
+
+class LockVersionMixin:
+    """A hidden ``lock_version`` on every form that changes a saved row (``core.concurrency``).
+
+    The number the editor loaded goes back with the post, so the service can
+    refuse a save based on an older one. Read as a bounded integer before
+    anything is saved: a missing or mangled number is a Swedish message above
+    the form, never a 500. Forms that create a row have no such field.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.instance.pk:
+            return
+        self.fields["lock_version"] = forms.IntegerField(
+            widget=forms.HiddenInput,
+            min_value=1,
+            max_value=MAX_LOCK_VERSION,
+            error_messages={
+                "required": STALE_FORM_MESSAGE,
+                "invalid": STALE_FORM_MESSAGE,
+                "min_value": STALE_FORM_MESSAGE,
+                "max_value": STALE_FORM_MESSAGE,
+            },
+        )
+        if not self.is_bound:
+            self.initial["lock_version"] = self.instance.lock_version
+        # The crispy layout was built before this field existed.
+        self.helper.render_hidden_fields = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if "lock_version" in self._errors:
+            # A hidden field's error would show nowhere: say it above the form.
+            self.add_error(None, self._errors.pop("lock_version"))
+        return cleaned
+
+
+class SituationReportForm(LockVersionMixin, PlausibleDatesMixin, CrispyFormMixin, forms.ModelForm):
+    """The report's own fields; ``lock_version`` guards against silent overwrites."""
 
     class Meta:
         model = SituationReport
@@ -82,16 +110,8 @@ class SituationReportForm(PlausibleDatesMixin, CrispyFormMixin, forms.ModelForm)
             "summary": forms.Textarea(attrs={"rows": 6}),
         }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk and not self.is_bound:
-            self.initial["lock_version"] = self.instance.lock_version
-
     def clean(self):
         cleaned = super().clean()
-        if "lock_version" in self._errors:
-            # A hidden field's error would show nowhere: say it above the form.
-            self.add_error(None, self._errors.pop("lock_version"))
         start, end = cleaned.get("period_start_date"), cleaned.get("period_end_date")
         if start and end and end < start:
             self.add_error(
@@ -112,10 +132,9 @@ class SituationReportCreateForm(SituationReportForm):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["partnership"].queryset = Partnership.objects.editable_by(user).order_by("name")
-        del self.fields["lock_version"]
 
 
-class SourceForm(CrispyFormMixin, forms.ModelForm):
+class SourceForm(LockVersionMixin, CrispyFormMixin, forms.ModelForm):
     prefix = "kalla"
 
     class Meta:
@@ -147,7 +166,7 @@ class SourceForm(CrispyFormMixin, forms.ModelForm):
         super()._post_clean()
 
 
-class FindingForm(CrispyFormMixin, forms.ModelForm):
+class FindingForm(LockVersionMixin, CrispyFormMixin, forms.ModelForm):
     prefix = "fynd"
     groups = forms.MultipleChoiceField(
         label=_("Berörda grupper"),
@@ -181,7 +200,7 @@ class FindingForm(CrispyFormMixin, forms.ModelForm):
         super()._post_clean()
 
 
-class IndicatorForm(CrispyFormMixin, forms.ModelForm):
+class IndicatorForm(LockVersionMixin, CrispyFormMixin, forms.ModelForm):
     prefix = "indikator"
 
     class Meta:
@@ -199,7 +218,7 @@ class IndicatorForm(CrispyFormMixin, forms.ModelForm):
         super()._post_clean()
 
 
-class IndicatorValueForm(CrispyFormMixin, forms.ModelForm):
+class IndicatorValueForm(LockVersionMixin, CrispyFormMixin, forms.ModelForm):
     prefix = "varde"
     value = forms.DecimalField(label=_("Värde"), max_digits=12, decimal_places=2, localize=True)
 

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from core.models import TimeStampedModel, VersionedModel
+from core.models import VersionedModel
 from organizations.models import Area, Partnership, PartnershipScopedQuerySet, Theme
 
 
@@ -136,7 +136,7 @@ class SourceQuerySet(ItemQuerySet):
 
 
 @pghistory.track(exclude=["updated_at"])
-class Source(TimeStampedModel):
+class Source(VersionedModel):
     """Where the knowledge comes from: a survey, a dialogue, statistics …"""
 
     class Kind(models.TextChoices):
@@ -214,7 +214,7 @@ class TargetGroup(models.TextChoices):
 
 
 @pghistory.track(exclude=["updated_at"])
-class Finding(TimeStampedModel):
+class Finding(VersionedModel):
     """What the sources show, for a theme and (optionally) some areas."""
 
     class Priority(models.IntegerChoices):
@@ -290,7 +290,7 @@ class Finding(TimeStampedModel):
 
 
 @pghistory.track(exclude=["updated_at"])
-class Indicator(TimeStampedModel):
+class Indicator(VersionedModel):
     """Something measured, e.g. the share of year-9 pupils who have used narcotics."""
 
     report = models.ForeignKey(
@@ -358,7 +358,7 @@ class Indicator(TimeStampedModel):
 
 
 @pghistory.track(exclude=["updated_at"])
-class IndicatorValue(TimeStampedModel):
+class IndicatorValue(VersionedModel):
     """One number: an indicator for one period, for everyone or one group."""
 
     class Breakdown(models.TextChoices):

@@ -10,11 +10,11 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from core.concurrency import save_versioned
+from core.concurrency import StaleObjectError, save_versioned
 from organizations.models import Area, Partnership, Theme
 from organizations.permissions import can_coordinate_partnership
 from situation.models import (
@@ -46,6 +46,24 @@ def _apply(instance, data: dict[str, Any], allowed: Iterable[str]) -> None:
     for name in allowed:
         if name in data:
             setattr(instance, name, data[name])
+
+
+def _lock_current(instance, expected_version: int | None) -> None:
+    """Lock ``instance``'s row and refuse the save if anyone saved since ``expected_version``.
+
+    Under the row lock a concurrent save of the same item waits for this
+    transaction, then sees the new number and is refused in turn: two saves of
+    one item never silently lose one. Raises ``StaleObjectError`` carrying the
+    row as it is saved now; an item removed meanwhile is a ``ValidationError``.
+    """
+    try:
+        current = type(instance)._base_manager.select_for_update().get(pk=instance.pk)
+    except ObjectDoesNotExist:
+        raise ValidationError(
+            _("Någon annan har tagit bort det här sedan du öppnade sidan."), code="deleted"
+        ) from None
+    if expected_version is None or current.lock_version != expected_version:
+        raise StaleObjectError(current=current)
 
 
 @transaction.atomic
@@ -127,11 +145,15 @@ def source_create(
 
 
 @transaction.atomic
-def source_update(*, user, source: Source, data: dict[str, Any]) -> Source:
+def source_update(
+    *, user, source: Source, expected_version: int | None, data: dict[str, Any]
+) -> Source:
+    """Save a source unless someone saved it since ``expected_version`` (``StaleObjectError``)."""
     _require_edit(user, source.report)
+    _lock_current(source, expected_version)
     _apply(source, data, SOURCE_FIELDS)
     source.full_clean()
-    source.save()
+    save_versioned(source, expected_version=expected_version, fields=SOURCE_FIELDS)
     if not source.is_public:
         # A public indicator must not rest on a source that just became internal.
         source.indicators.filter(visibility=Visibility.PUBLIC).update(source=None)
@@ -201,8 +223,13 @@ def finding_create(
 
 
 @transaction.atomic
-def finding_update(*, user, finding: Finding, data: dict[str, Any]) -> Finding:
+def finding_update(
+    *, user, finding: Finding, expected_version: int | None, data: dict[str, Any]
+) -> Finding:
+    """Save a finding (and its areas and sources) unless someone saved it since
+    ``expected_version`` (``StaleObjectError``)."""
     _require_edit(user, finding.report)
+    _lock_current(finding, expected_version)
     areas = list(data["areas"]) if "areas" in data else None
     sources = list(data["sources"]) if "sources" in data else None
     _check_finding_relations(
@@ -210,7 +237,7 @@ def finding_update(*, user, finding: Finding, data: dict[str, Any]) -> Finding:
     )
     _apply(finding, data, FINDING_FIELDS)
     finding.full_clean()
-    finding.save()
+    save_versioned(finding, expected_version=expected_version, fields=FINDING_FIELDS)
     if areas is not None:
         finding.areas.set(areas)
     if sources is not None:
@@ -228,6 +255,7 @@ def finding_delete(*, user, finding: Finding) -> None:
 
 
 INDICATOR_FIELDS = ["name", "unit", "population", "description", "source", "visibility", "order"]
+VALUE_FIELDS = ["period", "breakdown", "group", "value", "note"]
 
 
 @transaction.atomic
@@ -262,11 +290,15 @@ def indicator_create(
 
 
 @transaction.atomic
-def indicator_update(*, user, indicator: Indicator, data: dict[str, Any]) -> Indicator:
+def indicator_update(
+    *, user, indicator: Indicator, expected_version: int | None, data: dict[str, Any]
+) -> Indicator:
+    """Save an indicator unless someone saved it since ``expected_version`` (a conflict)."""
     _require_edit(user, indicator.report)
+    _lock_current(indicator, expected_version)
     _apply(indicator, data, INDICATOR_FIELDS)
     indicator.full_clean()
-    indicator.save()
+    save_versioned(indicator, expected_version=expected_version, fields=INDICATOR_FIELDS)
     return indicator
 
 
@@ -286,7 +318,9 @@ def _value_set(
     note: str | None,
 ) -> IndicatorValue:
     group = "" if breakdown == IndicatorValue.Breakdown.ALL else group.strip()
-    row = IndicatorValue.objects.filter(
+    # Locked, so a replacement and an edit of the same value are serialised, and
+    # the replacement bumps lock_version: an editor who loaded the old value is refused.
+    row = IndicatorValue.objects.select_for_update().filter(
         indicator=indicator, period=period.strip(), breakdown=breakdown, group=group
     ).first() or IndicatorValue(
         indicator=indicator, period=period.strip(), breakdown=breakdown, group=group
@@ -295,7 +329,10 @@ def _value_set(
     if note is not None:
         row.note = note
     row.full_clean()
-    row.save()
+    if row.pk is None:
+        row.save()
+    else:
+        save_versioned(row, expected_version=row.lock_version, fields=VALUE_FIELDS)
     return row
 
 
@@ -318,13 +355,17 @@ def indicator_value_set(
 
 
 @transaction.atomic
-def indicator_value_update(*, user, value: IndicatorValue, data: dict[str, Any]) -> IndicatorValue:
+def indicator_value_update(
+    *, user, value: IndicatorValue, expected_version: int | None, data: dict[str, Any]
+) -> IndicatorValue:
+    """Save one value unless someone saved it since ``expected_version`` (``StaleObjectError``)."""
     _require_edit(user, value.indicator.report)
-    _apply(value, data, ["period", "breakdown", "group", "value", "note"])
+    _lock_current(value, expected_version)
+    _apply(value, data, VALUE_FIELDS)
     if value.breakdown == IndicatorValue.Breakdown.ALL:
         value.group = ""
     value.full_clean()
-    value.save()
+    save_versioned(value, expected_version=expected_version, fields=VALUE_FIELDS)
     return value
 
 

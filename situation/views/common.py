@@ -1,13 +1,16 @@
 """Loading with scoping (404 outside, 403 when not allowed) and the shared form flows."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from core.concurrency import StaleObjectError
+from core.errors import save_or_errors
 from situation.models import IndicatorValue, SituationReport
 from situation.permissions import can_edit_report
 from situation.selectors import (
@@ -47,19 +50,6 @@ def get_value(request: HttpRequest, pk: int, *, edit: bool = False) -> Indicator
     return value
 
 
-def save_or_errors(form: Form, action) -> object | None:
-    """Run a service; put its validation errors on the form instead of failing."""
-    try:
-        return action()
-    except ValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            for field, errors in exc.error_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
-        else:
-            form.add_error(None, exc)
-        return None
-
-
 def crumbs(report: SituationReport | None = None, *extra) -> list[tuple[str, str | None]]:
     """Breadcrumbs for layouts/workspace.html: Lägesbilder › report › ``extra``."""
     trail = [(_("Lägesbilder"), reverse("situation:report-list"))]
@@ -71,7 +61,9 @@ def crumbs(report: SituationReport | None = None, *extra) -> list[tuple[str, str
 # --- Adding, changing and removing parts ----------------------------------------------
 
 
-def item_form_page(request, *, report, form, heading, action, status=200) -> HttpResponse:
+def item_form_page(
+    request, *, report, form, heading, action, theirs=None, status=200
+) -> HttpResponse:
     return render(
         request,
         "situation/item_form.html",
@@ -80,6 +72,7 @@ def item_form_page(request, *, report, form, heading, action, status=200) -> Htt
             "form": form,
             "heading": heading,
             "action": action,
+            "theirs": theirs,
             "breadcrumbs": crumbs(report, (heading, None)),
         },
         status=status,
@@ -114,11 +107,64 @@ def create_part(
     return redirect(f"{report.get_absolute_url()}#{anchor}-{created.pk}")
 
 
+def conflict_message() -> str:
+    return _(
+        "Någon annan har sparat ändringar sedan du öppnade sidan. Din text finns kvar i "
+        "formuläret och den sparade versionen visas nedanför. Spara igen om du vill ersätta den."
+    )
+
+
+def saved_values(current, names) -> list[tuple[str, object]]:
+    """``(label, value)`` of ``current``'s fields as they are saved, for the conflict notice."""
+    rows = []
+    for name in names:
+        field = current._meta.get_field(name)
+        value = getattr(current, name)
+        if field.many_to_many:
+            value = ", ".join(str(related) for related in value.all())
+        elif isinstance(field, ArrayField):  # the finding's target groups
+            labels = dict(field.base_field.choices or ())
+            value = ", ".join(str(labels.get(v, v)) for v in value)
+        elif field.choices:
+            value = getattr(current, f"get_{name}_display")()
+        rows.append((field.verbose_name, value))
+    return rows
+
+
+def keep_typed_after_conflict(form: Form, current) -> list[tuple[str, object]]:
+    """Keep what the user typed, based now on the saved version; say so above the form.
+
+    Saving again is then a deliberate choice to replace the other person's save.
+    """
+    form.data = form.data.copy()
+    form.data[form.add_prefix("lock_version")] = str(current.lock_version)
+    form.add_error(None, conflict_message())
+    return saved_values(current, [n for n in form.fields if n != "lock_version"])
+
+
 def update_part(request, *, item, report, form, save, heading) -> HttpResponse:
-    if request.method == "POST" and form.is_valid() and save_or_errors(form, save) is not None:
-        messages.success(request, _("Ändringen har sparats."))
-        return redirect(item)
-    return item_form_page(request, report=report, form=form, heading=heading, action=request.path)
+    """Change a part; a save based on an older version is refused and shown, not overwritten.
+
+    ``save`` is called with the ``lock_version`` the form was loaded with.
+    """
+    theirs = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save_or_errors(form, lambda: save(form.cleaned_data["lock_version"]))
+        except StaleObjectError as exc:
+            theirs = keep_typed_after_conflict(form, exc.current)
+        else:
+            if saved is not None:
+                messages.success(request, _("Ändringen har sparats."))
+                return redirect(item)
+    return item_form_page(
+        request,
+        report=report,
+        form=form,
+        heading=heading,
+        action=request.path,
+        theirs=theirs,
+    )
 
 
 def delete_part(request, *, item, report, delete, heading, back) -> HttpResponse:

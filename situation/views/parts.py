@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from core.errors import save_or_errors
 from situation import services
 from situation.charts import indicator_charts
 from situation.forms import (
@@ -25,7 +26,6 @@ from situation.views.common import (
     get_report,
     get_value,
     item_form_page,
-    save_or_errors,
     update_part,
 )
 from situation.views.reports import findings_context, indicators_context, sources_context
@@ -58,8 +58,8 @@ def source_update(request: HttpRequest, pk: int) -> HttpResponse:
         item=source,
         report=source.report,
         form=form,
-        save=lambda: services.source_update(
-            user=request.user, source=source, data=form.cleaned_data
+        save=lambda version: services.source_update(
+            user=request.user, source=source, expected_version=version, data=form.cleaned_data
         ),
         heading=_("Ändra källa"),
     )
@@ -106,8 +106,8 @@ def finding_update(request: HttpRequest, pk: int) -> HttpResponse:
         item=finding,
         report=finding.report,
         form=form,
-        save=lambda: services.finding_update(
-            user=request.user, finding=finding, data=form.cleaned_data
+        save=lambda version: services.finding_update(
+            user=request.user, finding=finding, expected_version=version, data=form.cleaned_data
         ),
         heading=_("Ändra fynd"),
     )
@@ -187,8 +187,8 @@ def indicator_update(request: HttpRequest, pk: int) -> HttpResponse:
         item=indicator,
         report=indicator.report,
         form=form,
-        save=lambda: services.indicator_update(
-            user=request.user, indicator=indicator, data=form.cleaned_data
+        save=lambda version: services.indicator_update(
+            user=request.user, indicator=indicator, expected_version=version, data=form.cleaned_data
         ),
         heading=_("Ändra indikator"),
     )
@@ -259,8 +259,8 @@ def value_update(request: HttpRequest, pk: int) -> HttpResponse:
         item=value,
         report=value.indicator.report,
         form=form,
-        save=lambda: services.indicator_value_update(
-            user=request.user, value=value, data=form.cleaned_data
+        save=lambda version: services.indicator_value_update(
+            user=request.user, value=value, expected_version=version, data=form.cleaned_data
         ),
         heading=_("Ändra värde"),
     )

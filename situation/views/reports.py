@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from core.concurrency import StaleObjectError
 from core.dashboard import Panel
+from core.errors import save_or_errors
 from organizations.models import Partnership
 from situation import services
 from situation.forms import (
@@ -26,7 +27,7 @@ from situation.selectors import (
     report_indicators,
     report_sources,
 )
-from situation.views.common import crumbs, get_report, save_or_errors
+from situation.views.common import crumbs, get_report
 
 
 def dashboard_panel(request: HttpRequest) -> Panel | None:

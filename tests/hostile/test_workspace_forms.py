@@ -236,8 +236,14 @@ FORMS = [
             "kalla-title": "Trygghetsmätning 2019",
             "kalla-note": "",
             "kalla-visibility": "offentlig",
+            "kalla-lock_version": w.source.lock_version,
         },
-        {"kalla-year": "year", "kalla-title": "short", "kalla-note": "text"},
+        {
+            "kalla-year": "year",
+            "kalla-title": "short",
+            "kalla-note": "text",
+            "kalla-lock_version": "version",
+        },
     ),
     FormCase(
         "situation:finding-create",
@@ -264,8 +270,9 @@ FORMS = [
             "fynd-text": "Ändrat fynd.",
             "fynd-priority": "2",
             "fynd-visibility": "offentlig",
+            "fynd-lock_version": w.finding.lock_version,
         },
-        {"fynd-text": "text", "fynd-priority": "choice"},
+        {"fynd-text": "text", "fynd-priority": "choice", "fynd-lock_version": "version"},
     ),
     FormCase(
         "situation:indicator-create",
@@ -293,8 +300,13 @@ FORMS = [
             "indikator-name": "Använt narkotika",
             "indikator-unit": "%",
             "indikator-visibility": "offentlig",
+            "indikator-lock_version": w.indicator.lock_version,
         },
-        {"indikator-name": "short", "indikator-description": "text"},
+        {
+            "indikator-name": "short",
+            "indikator-description": "text",
+            "indikator-lock_version": "version",
+        },
     ),
     FormCase(
         "situation:value-create",
@@ -317,8 +329,13 @@ FORMS = [
     FormCase(
         "situation:value-update",
         lambda w: reverse("situation:value-update", args=[w.value.pk]),
-        lambda w: {"varde-period": "2017", "varde-breakdown": "alla", "varde-value": "6"},
-        {"varde-period": "short", "varde-value": "decimal"},
+        lambda w: {
+            "varde-period": "2017",
+            "varde-breakdown": "alla",
+            "varde-value": "6",
+            "varde-lock_version": w.value.lock_version,
+        },
+        {"varde-period": "short", "varde-value": "decimal", "varde-lock_version": "version"},
     ),
     # --- Aktiviteter -------------------------------------------------------------------
     FormCase(

@@ -147,7 +147,12 @@ def test_services_recheck_permission(role, user_for, kalmar_report, kalmar_partn
         ),
         lambda: services.source_create(user=user, report=kalmar_report, kind="annan", title="X"),
         lambda: services.source_delete(user=user, source=source),
-        lambda: services.finding_update(user=user, finding=finding, data={"text": "X"}),
+        lambda: services.finding_update(
+            user=user, finding=finding, expected_version=finding.lock_version, data={"text": "X"}
+        ),
+        lambda: services.source_update(
+            user=user, source=source, expected_version=source.lock_version, data={"title": "X"}
+        ),
         lambda: services.indicator_create(user=user, report=kalmar_report, name="X"),
         lambda: services.indicator_value_set(
             user=user, indicator=indicator, period="2020", value=1

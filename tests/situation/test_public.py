@@ -85,7 +85,10 @@ def test_source_turned_internal_is_dropped_from_public_indicators(
     source = Source.objects.get(title="Trygghetsmätning 2018")
     indicator = IndicatorFactory(report=kalmar_report, source=source)
     services.source_update(
-        user=kalmar_coordinator, source=source, data={"visibility": Visibility.INTERNAL}
+        user=kalmar_coordinator,
+        source=source,
+        expected_version=source.lock_version,
+        data={"visibility": Visibility.INTERNAL},
     )
     indicator.refresh_from_db()
     assert indicator.source is None
