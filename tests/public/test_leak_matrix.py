@@ -50,6 +50,8 @@ D_FOLLOWUP_HALF = "Omikronutkast"
 DRAFT_PROMISE = "Piutkast"
 AWAITING_PROMISE = "Rhoutkast"
 INTERNAL_FINDING = "Sigmaintern"
+# The signed lägesbild edited after signing: the public keeps the frozen one.
+EDITED_SITUATION = "Tauandrat"
 
 HIDDEN = [
     D_TITLE,
@@ -62,6 +64,7 @@ HIDDEN = [
     DRAFT_PROMISE,
     AWAITING_PROMISE,
     INTERNAL_FINDING,
+    EDITED_SITUATION,
 ]
 
 
@@ -175,6 +178,21 @@ def world(
             target_unit="insatser",
         )
         services.commitment_delete(user=user, commitment=removed)
+        # The signed lägesbild itself changes after signing (a public source renamed, a
+        # public finding added): only a newly signed version may carry that.
+        signed_source = signed_report.sources.get()
+        situation_services.source_update(
+            user=user,
+            source=signed_source,
+            expected_version=signed_source.lock_version,
+            data={"title": f"Trygghetsmätning {EDITED_SITUATION}"},
+        )
+        situation_services.finding_create(
+            user=user,
+            report=signed_report,
+            text=f"Nytt fynd {EDITED_SITUATION}.",
+            visibility=Visibility.PUBLIC,
+        )
         activity_services.activity_create(
             user=user, plan=plan, commitment=added, title=f"Aktivitet {D_ACTIVITY}"
         )
