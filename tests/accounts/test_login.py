@@ -1,5 +1,7 @@
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from tests.factories import PASSWORD, UserFactory
 
@@ -99,6 +101,30 @@ def test_password_reset_does_not_tell_whether_an_account_exists(client):
     assert known.status_code == unknown.status_code == 302
     assert known["Location"] == unknown["Location"]
     assert [m.to for m in mail.outbox] == [["anna@example.invalid"]]
+
+
+def test_password_reset_only_queues_the_mail_and_does_the_same_work_for_any_address(
+    client, settings
+):
+    """The request never looks the address up: its timing cannot tell an account exists."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.tasks import default_task_backend
+
+    UserFactory(username="anna", email="anna@example.invalid")
+    queries = []
+    for address in ("anna@example.invalid", "ingen@example.invalid"):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post("/konto/aterstall/", {"email": address})
+        assert response.status_code == 302
+        queries.append([q["sql"] for q in captured.captured_queries])
+    assert len(queries[0]) == len(queries[1])
+    assert not any("accounts_user" in sql for sql in queries[0] + queries[1])
+    assert mail.outbox == []  # sent by the worker, not in the request
+    queued = [(r.task.name, r.args[0]) for r in default_task_backend.results]
+    assert queued == [
+        ("send_reset_link", "anna@example.invalid"),
+        ("send_reset_link", "ingen@example.invalid"),
+    ]
 
 
 def test_password_reset_is_rate_limited_per_client_and_per_address(client, settings):
