@@ -15,6 +15,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from core import csvfiles
@@ -25,6 +26,7 @@ from promises.models import Commitment
 from tests.activities.factories import (
     ActivityFactory,
     ActivityReportFactory,
+    CommitmentAssessmentFactory,
     CommitmentFactory,
     FollowUpFactory,
 )
@@ -381,6 +383,40 @@ def test_two_confirmations_at_the_same_instant_one_wins_one_is_refused(
     assert saved[walks.pk] == winner.get(walks.pk, {"figure": None})["figure"]
     draft.refresh_from_db()
     assert draft.lock_version == version + 1
+
+
+def test_download_preview_and_confirmation_cost_the_same_queries_for_more_commitments(
+    client, kalmar_coordinator, draft, django_assert_max_num_queries
+):
+    """No query per row: a follow-up with 13 commitments costs what one with 3 does."""
+    client.force_login(kalmar_coordinator)
+
+    def counts():
+        with CaptureQueriesContext(connection) as download:
+            rows = _rows(_download(client, draft))
+        for row in rows[1:]:
+            row[5] = str(int(row[5] or 0) + 1)
+        with CaptureQueriesContext(connection) as preview:
+            token = _token(_upload(client, draft, _bytes(rows)))
+        with CaptureQueriesContext(connection) as confirm:
+            assert _confirm(client, draft, token).status_code == 302
+        return len(download), len(preview), len(confirm)
+
+    small = counts()
+    CommitmentAssessmentFactory.create_batch(
+        10,
+        followup=draft,
+        commitment__target_quantity=2,
+        commitment__target_unit="trygghetsvandringar",
+        target_count=2,
+    )
+    large = counts()
+    assert large[:2] == small[:2]
+    # Saving goes through followup_update, the form's save: per changed row the
+    # assessment's full_clean and its UPDATE (measured 4 queries a row), nothing more.
+    assert large[2] - small[2] <= 10 * 4
+    with django_assert_max_num_queries(20):
+        _download(client, draft)
 
 
 # --- Bad sheets: refused whole, every problem with its row ---------------------------------
