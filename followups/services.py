@@ -30,6 +30,7 @@ from promises.models import Promise
 from promises.permissions import can_coordinate_promise
 from promises.published import NotPublished, PublishedPromise, Unverifiable, published_promise
 from promises.search import group_key
+from subscriptions import publishing as subscriptions
 
 Status = FollowUp.Status
 Assessment = CommitmentAssessment.Status
@@ -400,6 +401,7 @@ def followup_publish(*, user, followup: FollowUp) -> FollowUp:
     followup.published_at = timezone.now()
     followup.save(update_fields=["status", "published_at", "updated_at"])
     publication.changed(group_key(followup.promise_id))
+    subscriptions.followup_published(followup)
     notify(
         followup.promise.partnership.coordinators(),
         subject=_("Uppföljningen är publicerad: %(title)s") % {"title": followup.title},

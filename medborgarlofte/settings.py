@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "followups",
     "importer",
     "public",
+    "subscriptions",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,7 @@ urlpatterns = [
     path("arbetsyta/uppfoljningar/", include("followups.urls")),
     path("arbetsyta/importera/", include("importer.urls")),
     path("arbetsyta/", include("organizations.urls")),
+    path("prenumerera/", include("subscriptions.urls")),
     path("", include("public.urls")),
     path("", include("core.urls")),
 ]

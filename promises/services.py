@@ -30,6 +30,7 @@ from promises.models import (
 from promises.owners import owners_for
 from promises.paper import read_scan
 from promises.search import group_key
+from subscriptions import publishing as subscriptions
 
 Status = Promise.Status
 Kind = PromiseTransition.Kind
@@ -600,6 +601,7 @@ def _publish_if_complete(promise: Promise, version: PromiseVersion, *, actor) ->
     promise.save(update_fields=["status", "published_version", "published_at", "updated_at"])
     _event(promise, Kind.PUBLISHED, actor=actor, version=version, from_status=previous)
     publication.changed(group_key(promise.pk))
+    subscriptions.promise_published(promise)
     partnership = promise.partnership
     notify(
         (partnership.coordinators() | partnership.signatories()).distinct(),
