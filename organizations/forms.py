@@ -176,6 +176,8 @@ class PartnershipProposalForm(CrispyFormMixin, forms.Form):
         self.fields["municipalities"].queryset = municipality_choices(proposer)
         if not self.fields["other_partners"].queryset.exists():
             del self.fields["other_partners"]
+            # The helper laid the fields out already; without this crispy logs a miss.
+            self.helper.layout = self.helper.build_default_layout(self)
         if not self.is_bound:
             self.fields[
                 "require_mfa_for_signing"
