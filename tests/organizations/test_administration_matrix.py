@@ -9,7 +9,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from organizations import services
-from organizations.models import Area, Membership, OrganisationEvent, SigningRole
+from organizations.models import Area, Membership, Organisation, OrganisationEvent, SigningRole
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +65,27 @@ def world(kalmar, kalmar_partnership, lpo_kalmar, lpo_kalmar_admin, kalmar_admin
         "proposal": proposal,
         "theme": theme,
         "area": area,
+        "kalmar": kalmar,
+        "lpo_kalmar": lpo_kalmar,
+        "lpo_kalmar_admin": lpo_kalmar_admin,
+    }
+
+
+def new_requirements(w):
+    """The formset of the requirements page with a set that differs from the current one.
+
+    One proposal at a time: the police's open proposal is withdrawn first.
+    """
+    services.proposal_withdraw(actor=w["lpo_kalmar_admin"], proposal=w["proposal"])
+    lpo, kalmar = w["lpo_kalmar"].pk, w["kalmar"].pk
+    return {
+        "krav-TOTAL_FORMS": "3",
+        "krav-INITIAL_FORMS": "0",
+        "krav-MIN_NUM_FORMS": "0",
+        "krav-MAX_NUM_FORMS": "20",
+        "krav-0-holder": f"{lpo}:{SigningRole.POLICE_AREA_CHIEF}",
+        "krav-1-holder": f"{lpo}:{SigningRole.COMMUNITY_POLICE}",
+        "krav-2-holder": f"{kalmar}:{SigningRole.MUNICIPAL_CHIEF}",
     }
 
 
@@ -142,11 +163,32 @@ ACTIONS = {
         KALMAR_ADMIN,
         KALMAR,
     ),
+    "partnership-propose-post": (
+        "post",
+        lambda w: w["org"] + "foresla-samverkan/",
+        lambda w: {
+            "name": "Samverkan Kalmar 2027",
+            # The lokalpolisområde that covers Kalmar in the reference data.
+            "police_area": Organisation.objects.police_areas()
+            .get(coverage__municipality=w["kalmar"])
+            .pk,
+            "municipalities": [w["kalmar"].pk],
+        },
+        KALMAR_ADMIN,
+        KALMAR,
+    ),
     "partnership-detail": ("get", lambda w: w["partnership"], None, PARTNERSHIP, PARTNERSHIP),
     "requirements-update": (
         "get",
         lambda w: w["partnership"] + "underskrifter/",
         None,
+        PARTY_ADMINS,
+        PARTNERSHIP,
+    ),
+    "requirements-propose": (
+        "post",
+        lambda w: w["partnership"] + "underskrifter/",
+        new_requirements,
         PARTY_ADMINS,
         PARTNERSHIP,
     ),
@@ -244,11 +286,10 @@ def test_administration_permission_matrix(action, role, client, world, user_for)
     if role != "anonymous":
         client.force_login(user)
     url = path(world)
+    if callable(data):
+        data = data(world)
     events = OrganisationEvent.objects.count()
-    if method == "get":
-        response = client.get(url)
-    else:
-        response = client.post(url, data(world) if callable(data) else data)
+    response = client.get(url) if method == "get" else client.post(url, data)
 
     if role == "anonymous":
         assert response.status_code == 302
