@@ -301,3 +301,36 @@ def test_the_history_names_the_invitee_by_name_when_there_is_one(kalmar_admin, k
         "Återkallade inbjudan till Anna Berg.",
     ]
     assert not any("anna@example.invalid" in summary for summary in summaries)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_opening_the_same_link_at_once_make_one_account(kalmar_admin, kalmar):
+    import threading
+
+    from django.db import connection
+
+    invite(kalmar_admin, kalmar)
+    (token,) = link_tokens()
+    barrier = threading.Barrier(2)
+    results = [None, None]
+
+    def run(index):
+        try:
+            barrier.wait()
+            results[index] = ("ok", accept(token, username=f"anna{index}"))
+        except ValidationError as error:
+            results[index] = (error.code, error)
+        except Exception as error:  # noqa: BLE001 - the outcome is what is tested
+            results[index] = ("error", error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(r[0] for r in results) == ["invalid", "ok"], results
+    assert User.objects.filter(email__iexact="anna@example.invalid").count() == 1
+    assert Membership.objects.filter(organisation=kalmar, role=Role.COORDINATOR).count() == 1
+    assert Invitation.objects.get().status == Invitation.Status.ACCEPTED
