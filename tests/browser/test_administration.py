@@ -40,6 +40,8 @@ def blank_page(browser, live_server, transactional_db):
     page = context.new_page()
     page.console_errors = []
     page.on("console", lambda m: m.type == "error" and page.console_errors.append(m.text))
+    page.requested = []
+    page.on("request", lambda request: page.requested.append(request.url))
     yield page
     context.close()
 
@@ -227,6 +229,9 @@ def test_a_kommun_and_its_police_area_start_on_their_own(blank_page, assert_acce
     assert "Sara Samordnare tackade ja till inbjudan" in history
     assert "godtog förslaget" in history
     assert_accessible(page)
+
+    # Not one Django admin page on the way.
+    assert page.requested and not [url for url in page.requested if "/admin/" in url]
 
     page.context.clear_cookies()
     page.goto("/kommuner/vingaker/")
