@@ -21,6 +21,8 @@ PROMISE_FORM_FIELDS = [
     "valid_to_date",
     "extended_to_date",
     "introduction",
+    "summary_easy_swedish",
+    "summary_english",
     "effect_goal",
     "effect_indicator",
     "effect_baseline",
@@ -116,6 +118,8 @@ class PromiseForm(ConstraintErrorsMixin, CrispyFormMixin, forms.ModelForm):
             "valid_to_date": _date_widget(),
             "extended_to_date": _date_widget(),
             "introduction": forms.Textarea(attrs={"rows": 6}),
+            "summary_easy_swedish": forms.Textarea(attrs={"rows": 5}),
+            "summary_english": forms.Textarea(attrs={"rows": 5, "lang": "en"}),
             "effect_goal": forms.Textarea(attrs={"rows": 4}),
             "themes": forms.CheckboxSelectMultiple,
             "areas": forms.CheckboxSelectMultiple,
@@ -147,6 +151,9 @@ class PromiseForm(ConstraintErrorsMixin, CrispyFormMixin, forms.ModelForm):
                 "extended_to_date",
             ),
             Fieldset(_("Inledning"), "introduction"),
+            Fieldset(
+                _("Sammanfattningar för invånarna"), "summary_easy_swedish", "summary_english"
+            ),
             Fieldset(
                 _("Effektmål"),
                 "effect_goal",

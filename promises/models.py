@@ -66,6 +66,23 @@ class Promise(VersionedModel):
         help_text=_("Fyll i om löftet har förlängts efter den ursprungliga perioden."),
     )
     introduction = models.TextField(_("inledning"), blank=True)
+    # Written by the coordinators and signed with the rest: the public reads them
+    # beside the full text, each marked with its language.
+    summary_easy_swedish = models.TextField(
+        _("lättläst sammanfattning"),
+        blank=True,
+        max_length=4000,
+        help_text=_(
+            "Vad löftet betyder för den som bor här, på lättläst svenska: korta meningar, "
+            "vanliga ord, en sak i taget."
+        ),
+    )
+    summary_english = models.TextField(
+        _("sammanfattning på engelska"),
+        blank=True,
+        max_length=4000,
+        help_text=_("En kort sammanfattning på engelska för den som inte läser svenska."),
+    )
     effect_goal = models.TextField(_("effektmål"), blank=True)
     effect_indicator = models.CharField(_("indikator för effektmålet"), max_length=200, blank=True)
     effect_baseline = models.CharField(_("utgångsvärde"), max_length=120, blank=True)

@@ -58,6 +58,7 @@ def documents(key: str) -> list[Document]:
             body="\n".join(
                 [
                     ", ".join(promise.party_names),
+                    content.summary_easy_swedish,
                     content.introduction,
                     content.effect_goal.text,
                 ]

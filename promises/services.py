@@ -41,6 +41,8 @@ PROMISE_FIELDS = [
     "valid_to_date",
     "extended_to_date",
     "introduction",
+    "summary_easy_swedish",
+    "summary_english",
     "effect_goal",
     "effect_indicator",
     "effect_baseline",
@@ -199,6 +201,8 @@ def promise_copy_forward(*, user, promise: Promise) -> Promise:
             name: getattr(promise, name)
             for name in [
                 "introduction",
+                "summary_easy_swedish",
+                "summary_english",
                 "effect_goal",
                 "effect_indicator",
                 "effect_baseline",

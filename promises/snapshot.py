@@ -169,6 +169,8 @@ class SignedContent(Frozen):
     valid_to: date
     extended_to: date | None = None
     introduction: str = ""
+    summary_easy_swedish: str = ""
+    summary_english: str = ""
     effect_goal: EffectGoal = EffectGoal()
     themes: tuple[ThemeRef, ...] = ()
     areas: tuple[AreaRef, ...] = ()
@@ -328,6 +330,8 @@ def build(promise) -> dict:
         "valid_to": promise.valid_to_date.isoformat(),
         "extended_to": promise.extended_to_date.isoformat() if promise.extended_to_date else None,
         "introduction": promise.introduction,
+        "summary_easy_swedish": promise.summary_easy_swedish,
+        "summary_english": promise.summary_english,
         "effect_goal": {
             "text": promise.effect_goal,
             "indicator": promise.effect_indicator,

@@ -243,6 +243,10 @@ def promise_document(page: PromisePage) -> dict:
         "valid_to": content.valid_to,
         "extended_to": content.extended_to,
         "introduction": content.introduction,
+        "summaries": {
+            "easy_swedish": content.summary_easy_swedish,
+            "english": content.summary_english,
+        },
         "effect_goal": content.effect_goal.model_dump(),
         "themes": content.theme_names,
         "areas": content.area_names,

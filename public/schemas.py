@@ -101,7 +101,9 @@ class Outcome(Schema):
     text: str
     followup_id: int
     followup_title: str
-    as_of: dt.date | None = Field(description="Dagen uppföljningen publicerades.")
+    as_of: dt.date | None = Field(
+        description="Dagen uppföljningen redovisar läget för: slutet av dess period."
+    )
 
 
 class CommitmentPeriod(Schema):
@@ -154,6 +156,11 @@ class SignatureOut(Schema):
     place: str
 
 
+class Summaries(Schema):
+    easy_swedish: str = Field(description="Lättläst svenska (språkkod sv).")
+    english: str = Field(description="Engelska (språkkod en).")
+
+
 class EffectGoal(Schema):
     text: str
     indicator: str
@@ -191,6 +198,10 @@ class PromiseDetail(Schema):
     valid_to: dt.date
     extended_to: dt.date | None = None
     introduction: str
+    summaries: Summaries = Field(
+        description="Sammanfattningar som samordnarna skrev och parterna signerade: "
+        "på lättläst svenska (sv) och på engelska (en). Tom text när ingen skrevs."
+    )
     effect_goal: EffectGoal
     themes: list[str]
     areas: list[str]
