@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "core"
     verbose_name = _("Grundfunktioner")
+
+    def ready(self):
+        from core import checks  # noqa: F401  (registers the deployment checks)

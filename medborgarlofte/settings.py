@@ -20,8 +20,16 @@ DEBUG = env.bool("DJANGO_DEBUG", default=False)
 SECRET_KEY = env.str("DJANGO_SECRET_KEY")
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-# Where citizens report accessibility problems and ask for content in another format.
-CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="tillganglighet@example.se")
+# Who runs the service, named in the header and footer and on /om/; and where
+# residents write: questions (CONTACT_EMAIL), accessibility problems and content in
+# another format (ACCESSIBILITY_EMAIL, the law requires one), personal data and the
+# data protection officer (PRIVACY_EMAIL). The example.se defaults are for the demo:
+# `manage.py check --deploy` warns until they are set.
+SERVICE_OWNER = env.str("SERVICE_OWNER", default="Medborgarlöfte, demoinstallation")
+SERVICE_OWNER_URL = env.str("SERVICE_OWNER_URL", default="")
+CONTACT_EMAIL = env.str("CONTACT_EMAIL", default="kontakt@example.se")
+ACCESSIBILITY_EMAIL = env.str("ACCESSIBILITY_EMAIL", default=CONTACT_EMAIL)
+PRIVACY_EMAIL = env.str("PRIVACY_EMAIL", default=CONTACT_EMAIL)
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
 
 INSTALLED_APPS = [

@@ -587,6 +587,23 @@ def live_ids() -> QuerySet:
     return live_promises().values("pk")
 
 
+class JsonbArrayElements(Func):
+    """One row per element of a JSON array (a set-returning function)."""
+
+    function = "jsonb_array_elements"
+    output_field = models.JSONField()
+
+
+def live_commitment_ids() -> set[int]:
+    """Ids of the commitments in the live versions: what the public may count. One query."""
+    rows = (
+        live_promises()
+        .annotate(item=JsonbArrayElements(KeyTransform("commitments", SNAPSHOT)))
+        .values_list(Cast(KeyTransform("id", "item"), IntegerField()), flat=True)
+    )
+    return set(rows)
+
+
 # --- The hash chain, as the public may see it -----------------------------------------
 
 

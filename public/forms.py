@@ -157,3 +157,81 @@ def sitemap_cache_key(request) -> str | None:
     if not value.isascii() or not value.isdigit() or len(value) > 5:
         return None
     return f"p={int(value)}"
+
+
+MUNICIPALITY_QUERY_MAX = 60
+
+
+def fold(text: str) -> str:
+    """Case and diacritics folded: "Malmö", "MALMO" and "malmo" compare equal."""
+    decomposed = unicodedata.normalize("NFKD", " ".join((text or "").split()).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def municipality_query_text(text: str) -> str:
+    """What a kommun name is matched on: folded (``fold``), with no "kommun" or "stad" at
+    the end ("Katrineholms kommun" → "katrineholm"), so people type it as they say it."""
+    text = fold(text)
+    for ending in ("s kommun", " kommun", "s stad", " stad"):
+        if text.endswith(ending) and len(text) > len(ending):
+            text = text[: -len(ending)]
+            break
+    return text.strip()
+
+
+class MunicipalityFilterForm(forms.Form):
+    """``/kommuner/?q=…&lan=…&med=loften``: find your kommun, or those with promises."""
+
+    PARAMETERS = ("q", "lan", "med")
+
+    q = forms.CharField(
+        required=False,
+        max_length=MUNICIPALITY_QUERY_MAX,
+        strip=True,
+        label=_("Kommunens namn"),
+        error_messages={
+            "max_length": _("Skriv högst %(limit_value)d tecken: ingen kommun har längre namn."),
+            "null_characters_not_allowed": _(
+                "Namnet innehåller ett tecken som inget kommunnamn har."
+            ),
+        },
+    )
+    lan = forms.RegexField(
+        required=False,
+        regex=r"\A[0-9]{2}\Z",
+        label=_("Län"),
+        error_messages={"invalid": _("Välj ett län i listan.")},
+    )
+    med = forms.ChoiceField(
+        required=False,
+        choices=[("", _("Alla kommuner")), ("loften", _("Bara kommuner med medborgarlöften"))],
+        label=_("Visa"),
+        error_messages={"invalid_choice": _("Välj ett av alternativen i listan.")},
+    )
+
+    def clean_q(self):
+        text = self.cleaned_data["q"]
+        if has_forbidden_characters(text):
+            raise forms.ValidationError(
+                _("Namnet innehåller ett tecken som inget kommunnamn har."),
+                code="forbidden_character",
+            )
+        return " ".join(text.split())
+
+    def clean_lan(self):
+        from organizations.models import County
+
+        code = self.cleaned_data["lan"]
+        if code and not County.objects.filter(code=code).exists():
+            raise forms.ValidationError(_("Välj ett län i listan."), code="invalid")
+        return code
+
+    def canonical(self) -> str:
+        values = [(key, self.cleaned_data.get(key) or "") for key in self.PARAMETERS]
+        return urlencode([(key, value) for key, value in values if value])
+
+
+def municipality_filter_key(request) -> str | None:
+    """The page cache key for ``/kommuner/`` and its suggestions; None when invalid."""
+    form = MunicipalityFilterForm(request.GET)
+    return form.canonical() if form.is_valid() else None

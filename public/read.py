@@ -9,8 +9,9 @@ the lägesbild frozen with the version.
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
-from django.utils import timezone
+from django.utils.translation import gettext
 
 from activities.progress import Progress
 from activities.selectors import activity_progress, public_activities, signed_window
@@ -18,6 +19,7 @@ from followups.selectors import published_followups
 from organizations.models import Organisation
 from promises.published import PublishedPromise, published_promise
 from promises.snapshot import SignedCommitment
+from public import glossary
 from situation.frozen import SituationView, situation_view
 
 
@@ -33,6 +35,7 @@ class Outcome:
     text: str
     followup_id: int
     followup_title: str
+    #: The day the follow-up reports the state of things for: the end of its period.
     as_of: date | None
 
 
@@ -43,9 +46,18 @@ class CommitmentView:
     commitment: SignedCommitment
     outcome: Outcome | None = None
     activities: list = field(default_factory=list)
+    #: The days the commitment holds for: its own period, or the promise's.
+    period_start: date | None = None
+    period_end: date | None = None
 
     def __getattr__(self, name):
         return getattr(self.commitment, name)
+
+
+def reports_something(status: str, figure: int | None, outcome: str) -> bool:
+    """An assessment that says nothing (still "planerad", no figure, no text) is not an
+    outcome: an older follow-up's word, or "ingen uppgift", stands."""
+    return not (figure is None and status == "planerad" and not outcome)
 
 
 def latest_outcomes(followups) -> dict[int, Outcome]:
@@ -55,9 +67,7 @@ def latest_outcomes(followups) -> dict[int, Outcome]:
     found: dict[int, Outcome] = {}
     for followup in followups:
         for a in followup.assessments.all():
-            if a.commitment_id in found:
-                continue
-            if a.figure is None and a.status == a.Status.PLANNED and not a.outcome:
+            if a.commitment_id in found or not reports_something(a.status, a.figure, a.outcome):
                 continue
             found[a.commitment_id] = Outcome(
                 status=a.status,
@@ -68,9 +78,87 @@ def latest_outcomes(followups) -> dict[int, Outcome]:
                 text=a.outcome,
                 followup_id=followup.pk,
                 followup_title=followup.title,
-                as_of=timezone.localdate(followup.published_at) if followup.published_at else None,
+                as_of=followup.period_end_date,
             )
     return found
+
+
+#: The order the summary lists statuses in: done first, then what is under way,
+#: then what did not happen; "ingen uppgift" last.
+STATUS_ORDER = (
+    "genomford",
+    "delvis_genomford",
+    "pagaende",
+    "planerad",
+    "ej_genomford",
+    "installd",
+)
+NO_OUTCOME = "ingen"
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class OutcomeSummary:
+    """ "7 av 12 åtaganden genomförda enligt uppföljningen …": the page's first answer."""
+
+    total: int
+    done: int
+    counts: tuple[StatusCount, ...]
+    #: The newest published follow-up any outcome comes from, and whether every
+    #: outcome comes from it (then the sentence can name just that one).
+    latest_title: str = ""
+    latest_date: date | None = None
+    single_source: bool = True
+
+    @property
+    def segments(self) -> list[tuple[StatusCount, float, float]]:
+        """Each status with its x and width on a bar 100 units long."""
+        result, x = [], 0.0
+        for item in self.counts:
+            width = 100 * item.count / self.total if self.total else 0
+            result.append((item, round(x, 3), round(width, 3)))
+            x += width
+        return result
+
+    @property
+    def assessed(self) -> int:
+        return self.total - next((c.count for c in self.counts if c.status == NO_OUTCOME), 0)
+
+
+def outcome_summary(commitments: list["CommitmentView"], followups) -> OutcomeSummary:
+    from followups.models import CommitmentAssessment
+
+    labels = dict(CommitmentAssessment.Status.choices)
+    found: dict[str, int] = {}
+    sources: set[int] = set()
+    for view in commitments:
+        status = view.outcome.status if view.outcome else NO_OUTCOME
+        found[status] = found.get(status, 0) + 1
+        if view.outcome:
+            sources.add(view.outcome.followup_id)
+    counts = [
+        StatusCount(status, str(labels[status]), found[status])
+        for status in STATUS_ORDER
+        if found.get(status)
+    ]
+    if found.get(NO_OUTCOME):
+        counts.append(StatusCount(NO_OUTCOME, gettext("Ingen uppgift"), found[NO_OUTCOME]))
+    # ``followups`` are newest first: the first that gave an outcome is the latest.
+    latest = next((f for f in followups if f.pk in sources), None)
+    return OutcomeSummary(
+        total=len(commitments),
+        done=found.get("genomford", 0),
+        counts=tuple(counts),
+        latest_title=latest.title if latest else "",
+        latest_date=latest.period_end_date if latest else None,
+        single_source=len(sources) <= 1,
+    )
 
 
 @dataclass
@@ -95,6 +183,29 @@ class PromisePage:
     def content(self):
         return self.promise.content
 
+    @property
+    def commitments(self) -> list[CommitmentView]:
+        return [c for group in self.groups for c in group.commitments]
+
+    @cached_property
+    def terms(self) -> list[glossary.Term]:
+        """The words this page uses that the glossary explains."""
+        content = self.content
+        return glossary.terms_in(
+            content.introduction,
+            content.effect_goal.text,
+            " ".join(content.theme_names),
+            *(c.text for c in content.commitments),
+            *(c.condition for c in content.commitments),
+            content.followup.cadence_label,
+            self.situation.report.summary if self.situation else "",
+            "lägesbild kontrollsumma" if self.situation else "kontrollsumma",
+        )
+
+    @cached_property
+    def summary(self) -> OutcomeSummary:
+        return outcome_summary(self.commitments, self.followups)
+
 
 def promise_page(pk: int) -> PromisePage:
     """``promises.published.NotPublished`` → 404, ``Unverifiable`` → a notice."""
@@ -111,7 +222,13 @@ def promise_page(pk: int) -> PromisePage:
             group.party,
             group.heading,
             [
-                CommitmentView(c, outcomes.get(c.id), by_commitment.get(c.id, []))
+                CommitmentView(
+                    c,
+                    outcomes.get(c.id),
+                    by_commitment.get(c.id, []),
+                    period_start=(c.period and c.period.start) or promise.valid_from,
+                    period_end=(c.period and c.period.end) or promise.end_date,
+                )
                 for c in group.commitments
             ],
         )
@@ -130,3 +247,46 @@ def promise_page(pk: int) -> PromisePage:
             .order_by("name")
         ),
     )
+
+
+@dataclass(frozen=True)
+class NationalOutcomes:
+    """Across every live promise: how many signed commitments the published follow-ups
+    report done, by the same rule as each promise page."""
+
+    commitments: int
+    statuses: dict[str, int]
+
+    @property
+    def done(self) -> int:
+        return self.statuses.get("genomford", 0)
+
+    @property
+    def assessed(self) -> int:
+        return sum(self.statuses.values())
+
+    @property
+    def done_percent(self) -> int | None:
+        return round(100 * self.done / self.commitments) if self.commitments else None
+
+
+def national_outcomes() -> NationalOutcomes:
+    """Two queries, whatever the number of promises."""
+    from followups.models import CommitmentAssessment
+    from followups.selectors import public_followups
+    from promises.published import live_commitment_ids
+
+    live = live_commitment_ids()
+    rows = (
+        CommitmentAssessment.objects.filter(followup__in=public_followups(), commitment_id__in=live)
+        .order_by("-followup__period_end_date", "-followup_id")
+        .values_list("commitment_id", "status", "figure", "outcome")
+    )
+    latest: dict[int, str] = {}
+    for commitment_id, status, figure, outcome in rows:
+        if commitment_id not in latest and reports_something(status, figure, outcome):
+            latest[commitment_id] = status
+    statuses: dict[str, int] = {}
+    for status in latest.values():
+        statuses[status] = statuses.get(status, 0) + 1
+    return NationalOutcomes(commitments=len(live), statuses=statuses)

@@ -15,7 +15,8 @@ from django.contrib.sitemaps.views import sitemap as sitemap_view
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from core import search
@@ -30,9 +31,19 @@ from promises.published import (
     published_scan,
     summaries,
 )
+from public import glossary
 from public.caching import no_parameters, public_page
-from public.forms import SearchForm, search_cache_key, sitemap_cache_key
-from public.read import promise_page
+from public.forms import (
+    MunicipalityFilterForm,
+    SearchForm,
+    fold,
+    municipality_filter_key,
+    municipality_query_text,
+    search_cache_key,
+    sitemap_cache_key,
+)
+from public.map import kommun_map_legend, kommun_map_svg, map_entries, map_state, state_counts
+from public.read import national_outcomes, promise_page
 
 logger = logging.getLogger(__name__)
 
@@ -85,18 +96,162 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_public
-def municipality_list(request: HttpRequest) -> HttpResponse:
-    """All 290 kommuner grouped by län, each with the state of its signed promises."""
-    counts = counts_by_municipality(summaries())
-    municipalities = Organisation.objects.municipalities().select_related("county")
-    counties: dict[County, list] = {}
-    for municipality in municipalities.order_by("county__code", "name"):
+def _kommuner_with_counts(counts: dict[str, Counter]) -> list[Organisation]:
+    """All 290 kommuner in län order, each with ``active_count``, ``published_count``
+    and ``map_state`` from ``counts`` (``counts_by_municipality``). One query."""
+    municipalities = list(
+        Organisation.objects.municipalities()
+        .select_related("county__police_region")
+        .order_by("county__code", "name")
+    )
+    for municipality in municipalities:
         found = counts.get(municipality.municipality_code, Counter())
-        municipality.active_count = found[PublicState.ACTIVE]
+        municipality.active_count = found[PublicState.ACTIVE] + found[PublicState.UPCOMING]
         municipality.published_count = sum(found.values())
+        municipality.map_state = map_state(found)
+    return municipalities
+
+
+def _matching(municipalities, query: str) -> list[Organisation]:
+    """Kommuner whose name starts with ``query`` first, then those that contain it
+    ("hol" finds Katrineholm), ignoring case and a trailing "kommun"."""
+    needle = municipality_query_text(query)
+    if not needle:
+        return list(municipalities)
+    starts = [m for m in municipalities if fold(m.name).startswith(needle)]
+    contains = [m for m in municipalities if needle in fold(m.name) and m not in starts]
+    return sorted(starts, key=lambda m: m.name) + sorted(contains, key=lambda m: m.name)
+
+
+@_public(params=municipality_filter_key)
+def municipality_list(request: HttpRequest) -> HttpResponse:
+    """All 290 kommuner grouped by län, each with the state of its signed promises;
+    filtered by name (``q``), län (``lan``) and to those with promises (``med=loften``).
+
+    The search field on every page sends its words here: one kommun that matches
+    goes straight to its page, so finding your kommun is one step without JavaScript.
+    """
+    form = MunicipalityFilterForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request,
+            "public/municipality_list.html",
+            {"form": form, "counties": {}, "shown": 0},
+            status=400,
+        )
+    municipalities = _kommuner_with_counts(counts_by_municipality(summaries()))
+    filters = form.cleaned_data
+    if filters["lan"]:
+        municipalities = [m for m in municipalities if m.county.code == filters["lan"]]
+    if filters["med"] == "loften":
+        municipalities = [m for m in municipalities if m.published_count]
+    if filters["q"]:
+        municipalities = _matching(municipalities, filters["q"])
+        if len(municipalities) == 1 and not filters["lan"] and not filters["med"]:
+            return redirect("public:municipality-detail", slug=municipalities[0].slug)
+    counties: dict[County, list] = {}
+    for municipality in sorted(municipalities, key=lambda m: (m.county.code, m.name)):
         counties.setdefault(municipality.county, []).append(municipality)
-    return render(request, "public/municipality_list.html", {"counties": counties})
+    return render(
+        request,
+        "public/municipality_list.html",
+        {
+            "form": form,
+            "counties": counties,
+            "shown": len(municipalities),
+            "filtered": any(filters.values()),
+            "all_counties": County.objects.order_by("code"),
+        },
+    )
+
+
+SUGGESTIONS = 8
+
+
+@_public(params=municipality_filter_key)
+def municipality_suggest(request: HttpRequest) -> HttpResponse:
+    """The kommuner matching what has been typed, as links: htmx swaps them in under
+    the field. Without JavaScript the same field submits to ``municipality_list``."""
+    form = MunicipalityFilterForm(request.GET)
+    query = form.cleaned_data["q"] if form.is_valid() else ""
+    found: list[Organisation] = []
+    if query:
+        counts = counts_by_municipality(summaries())
+        found = _matching(_kommuner_with_counts(counts), query)
+    return render(
+        request,
+        "public/_municipality_suggestions.html",
+        {"suggestions": found[:SUGGESTIONS], "more": max(0, len(found) - SUGGESTIONS), "q": query},
+    )
+
+
+def _figures_by(municipalities, key) -> list[dict]:
+    """Per län or police region: kommuner, how many have a gällande löfte, and published."""
+    rows: dict = {}
+    for m in municipalities:
+        group = key(m)
+        row = rows.setdefault(
+            group, {"name": group, "kommuner": 0, "active": 0, "with_promises": 0}
+        )
+        row["kommuner"] += 1
+        row["active"] += 1 if m.active_count else 0
+        row["with_promises"] += 1 if m.published_count else 0
+    return list(rows.values())
+
+
+@_public
+def sweden(request: HttpRequest) -> HttpResponse:
+    """/sverige/: the map of all 290 kommuner, the same as a table, national figures."""
+    promises = summaries()
+    municipalities = _kommuner_with_counts(counts_by_municipality(promises))
+    states = {m.municipality_code: m.map_state for m in municipalities}
+    links = {
+        m.municipality_code: reverse("public:municipality-detail", args=[m.slug])
+        for m in municipalities
+    }
+    labels = {m.municipality_code: m.display_name for m in municipalities}
+    entries = map_entries(states, links=links, labels=labels)
+    by_code = {m.municipality_code: m for m in municipalities}
+    theme_counts = Counter(t for p in promises for t in p.themes)
+    return render(
+        request,
+        "public/sweden.html",
+        {
+            "map_svg": kommun_map_svg(states, links=links, labels=labels),
+            "map_legend": kommun_map_legend(states),
+            "rows": [(entry, by_code[entry.code]) for entry in entries],
+            "state_counts": state_counts(entries),
+            "by_county": _figures_by(municipalities, lambda m: m.county.name),
+            "by_region": sorted(
+                _figures_by(municipalities, lambda m: str(m.county.police_region)),
+                key=lambda r: r["name"],
+            ),
+            "top_themes": theme_counts.most_common(10),
+            "outcomes": national_outcomes(),
+            "figures": {
+                "published": len(promises),
+                "active": sum(1 for p in promises if p.state() != PublicState.ENDED),
+                "commitments": sum(p.commitment_count for p in promises),
+            },
+        },
+    )
+
+
+@_public
+def about(request: HttpRequest) -> HttpResponse:
+    """Om webbplatsen: who runs it, where the content comes from, the glossary."""
+    return render(request, "public/about.html", {"terms": glossary.TERMS})
+
+
+@_public
+def contact(request: HttpRequest) -> HttpResponse:
+    return render(request, "public/contact.html")
+
+
+@_public
+def privacy(request: HttpRequest) -> HttpResponse:
+    """Personuppgifter: what the service keeps about whom, why, for how long."""
+    return render(request, "public/privacy.html")
 
 
 @_public

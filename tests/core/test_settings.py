@@ -9,7 +9,7 @@ from django.conf import settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_production_settings_pass_check_deploy():
+def _check_deploy(**extra):
     env = {
         **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "EMAIL_URL": "smtp+tls://portal:hemligt@smtp.example.se:587",
@@ -17,8 +17,9 @@ def test_production_settings_pass_check_deploy():
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(60),
         "DJANGO_ALLOWED_HOSTS": "medborgarloften.example.se",
         "SITE_URL": "https://medborgarloften.example.se",
+        **extra,
     }
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
         env=env,
@@ -26,8 +27,23 @@ def test_production_settings_pass_check_deploy():
         text=True,
         check=False,
     )
+
+
+def test_production_settings_pass_check_deploy():
+    result = _check_deploy(
+        SERVICE_OWNER="Katrineholms kommun och Lokalpolisområde Katrineholm",
+        CONTACT_EMAIL="medborgarlofte@katrineholm.se",
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_check_deploy_asks_who_runs_the_site_and_where_residents_write():
+    result = _check_deploy()
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    for name in ("CONTACT_EMAIL", "ACCESSIBILITY_EMAIL", "PRIVACY_EMAIL", "SERVICE_OWNER"):
+        assert name in output
 
 
 def test_the_database_is_postgresql_never_sqlite():
