@@ -303,7 +303,21 @@ def promises_awaiting_signatures(partnership: Partnership) -> bool:
 
 
 def _refuse_while_signing(partnership: Partnership) -> None:
-    if promises_awaiting_signatures(partnership):
+    """Refuse a change of requirements while a version is out for signing.
+
+    The partnership's promises are locked first, as ``promise_submit_for_signing``
+    locks the one it sends: a submission under way finishes before this check
+    and is seen by it; one that starts later waits for the change and freezes
+    against the new requirements. A plain read would miss the first case.
+    """
+    Promise = apps.get_model("promises", "Promise")
+    statuses = set(
+        Promise.objects.select_for_update()
+        .filter(partnership=partnership)
+        .order_by("pk")
+        .values_list("status", flat=True)
+    )
+    if statuses & {Promise.Status.AWAITING_SIGNATURES, Promise.Status.AWAITING_PAPER}:
         raise ValidationError(
             _(
                 "Kraven på underskrifter kan inte ändras medan en version av ett löfte väntar på "

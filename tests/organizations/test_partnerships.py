@@ -390,3 +390,71 @@ def test_an_archived_requirement_still_names_the_signatures_that_filled_it(
     services.proposal_accept(actor=lpo_kalmar_admin, proposal=proposal)
     assert not kalmar_partnership.signatory_requirements.filter(pk=old.pk).exists()
     assert SignatoryRequirement._base_manager.get(pk=old.pk).archived_at is not None
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_requirement_change_waits_for_a_submission_under_way_and_is_then_refused(
+    kalmar_partnership, kalmar_admin, lpo_kalmar_admin, kalmar, lpo_kalmar, kalmar_coordinator
+):
+    """Real threads: the version is being sent for signing while the change is accepted."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from promises import services as promise_services
+    from promises.models import Promise
+
+    proposal = services.requirements_propose(
+        actor=kalmar_admin, partnership=kalmar_partnership, requirements=four(lpo_kalmar, kalmar)
+    )
+    promise = promise_services.promise_create(
+        user=kalmar_coordinator,
+        partnership=kalmar_partnership,
+        title="Tryggare Kalmar",
+        valid_from_date=date(2027, 1, 1),
+        valid_to_date=date(2027, 12, 31),
+    )
+    before = titles(kalmar_partnership)
+    locked, release = threading.Event(), threading.Event()
+    outcome = {}
+
+    def submit():
+        # What promise_submit_for_signing does: lock the promise, freeze, change its status.
+        try:
+            with transaction.atomic():
+                row = Promise.objects.select_for_update().get(pk=promise.pk)
+                row.status = Promise.Status.AWAITING_SIGNATURES
+                row.save(update_fields=["status"])
+                locked.set()
+                release.wait()
+        finally:
+            connection.close()
+
+    def accept():
+        try:
+            services.proposal_accept(actor=lpo_kalmar_admin, proposal=proposal)
+            outcome["result"] = "accepted"
+        except ValidationError as error:
+            outcome["result"] = error.code
+        finally:
+            connection.close()
+
+    submitter = threading.Thread(target=submit)
+    submitter.start()
+    locked.wait()
+    accepter = threading.Thread(target=accept)
+    accepter.start()
+    # Let the submission commit once the acceptance waits for its lock (or has finished).
+    with connection.cursor() as cursor:
+        while accepter.is_alive():
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                break
+    release.set()
+    submitter.join()
+    accepter.join()
+    assert outcome["result"] == "awaiting_signatures"
+    assert titles(kalmar_partnership) == before
