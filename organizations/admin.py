@@ -129,7 +129,8 @@ class RequirementFormSet(forms.BaseInlineFormSet):
         if (
             self.instance.pk
             and self.has_changed()
-            and services.promises_awaiting_signatures(self.instance)
+            # Locked: the admin saves in one transaction, as the services do.
+            and services.promises_awaiting_signatures(self.instance, lock=True)
         ):
             raise ValidationError(
                 _(

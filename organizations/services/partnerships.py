@@ -289,35 +289,29 @@ def _requirements_text(items: list[dict]) -> str:
     )
 
 
-def promises_awaiting_signatures(partnership: Partnership) -> bool:
+def promises_awaiting_signatures(partnership: Partnership, *, lock: bool = False) -> bool:
     """Whether a version of one of the partnership's promises is out for signing.
+
+    With ``lock`` (inside a transaction) the partnership's promises are locked
+    first, as ``promise_submit_for_signing`` locks the one it sends: a
+    submission under way finishes before the answer and is seen by it; one
+    that starts later waits for the caller's transaction. A plain read would
+    miss the first case.
 
     Read through the app registry: promises build on organisations, not the
     other way round.
     """
     Promise = apps.get_model("promises", "Promise")
-    return Promise.objects.filter(
-        partnership=partnership,
-        status__in=[Promise.Status.AWAITING_SIGNATURES, Promise.Status.AWAITING_PAPER],
-    ).exists()
+    promises = Promise.objects.filter(partnership=partnership)
+    if lock:
+        promises = promises.select_for_update().order_by("pk")
+    statuses = set(promises.values_list("status", flat=True))
+    return bool(statuses & {Promise.Status.AWAITING_SIGNATURES, Promise.Status.AWAITING_PAPER})
 
 
 def _refuse_while_signing(partnership: Partnership) -> None:
-    """Refuse a change of requirements while a version is out for signing.
-
-    The partnership's promises are locked first, as ``promise_submit_for_signing``
-    locks the one it sends: a submission under way finishes before this check
-    and is seen by it; one that starts later waits for the change and freezes
-    against the new requirements. A plain read would miss the first case.
-    """
-    Promise = apps.get_model("promises", "Promise")
-    statuses = set(
-        Promise.objects.select_for_update()
-        .filter(partnership=partnership)
-        .order_by("pk")
-        .values_list("status", flat=True)
-    )
-    if statuses & {Promise.Status.AWAITING_SIGNATURES, Promise.Status.AWAITING_PAPER}:
+    """Refuse a change of requirements while a version is out for signing."""
+    if promises_awaiting_signatures(partnership, lock=True):
         raise ValidationError(
             _(
                 "Kraven på underskrifter kan inte ändras medan en version av ett löfte väntar på "
