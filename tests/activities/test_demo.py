@@ -5,10 +5,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from activities import demo as activities_demo
 from activities.models import Activity, ActivityPlan, ActivityReport
 from activities.selectors import commitment_progress
-from followups import demo as followups_demo
+from demo import activities as activities_demo
+from demo import followups as followups_demo
 from followups.models import FollowUp
 from followups.selectors import published_followups
 

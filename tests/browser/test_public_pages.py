@@ -2,7 +2,7 @@
 
 import pytest
 
-from promises.demo import KATRINEHOLM_TITLE
+from demo.promises import KATRINEHOLM_TITLE
 from promises.models import Promise
 
 pytestmark = pytest.mark.browser

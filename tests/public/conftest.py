@@ -4,8 +4,8 @@ from datetime import date
 
 import pytest
 
-from organizations import demo as organizations_demo
-from promises import demo as promises_demo
+from demo import accounts as accounts_demo
+from demo import promises as promises_demo
 from promises import services
 from promises.models import Promise
 from tests.factories import sign
@@ -15,7 +15,7 @@ from tests.factories import sign
 def demo(db, django_capture_on_commit_callbacks):
     """Katrineholm 2020 published, Kalmar awaiting signatures, a 2021 draft."""
     with django_capture_on_commit_callbacks(execute=True):
-        organizations_demo.load()
+        accounts_demo.load()
         promises_demo.load()
 
 

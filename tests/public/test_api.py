@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from promises import demo as promises_demo
+from demo import promises as promises_demo
 from promises import services
 from promises.models import Promise
 
@@ -206,8 +206,9 @@ def test_followups_csv_parses(client, demo):
 
 
 def test_full_demo_exposes_progress_and_published_followups_only(client, demo, tmp_path_factory):
-    activities_demo = pytest.importorskip("activities.demo")
-    followups_demo = pytest.importorskip("followups.demo")
+    from demo import activities as activities_demo
+    from demo import followups as followups_demo
+
     activities_demo.load()
     followups_demo.load()
     from followups.models import FollowUp

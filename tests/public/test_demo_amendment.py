@@ -5,9 +5,9 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from demo import promises as promises_demo
 from followups import services as followup_services
 from followups.models import FollowUp
-from promises import demo as promises_demo
 from promises import services
 from promises.models import Commitment, Promise
 from situation import services as situation_services

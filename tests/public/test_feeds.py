@@ -7,7 +7,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.test.utils import CaptureQueriesContext
 
-from promises import demo as promises_demo
+from demo import promises as promises_demo
 from promises.models import Promise
 
 pytestmark = pytest.mark.django_db
@@ -81,8 +81,10 @@ def test_municipality_feed(client, demo, settings):
 
 
 def test_feeds_carry_published_followups_only(client, demo, settings):
-    followups_demo = pytest.importorskip("followups.demo")
-    pytest.importorskip("activities.demo").load()
+    from demo import activities as activities_demo
+    from demo import followups as followups_demo
+
+    activities_demo.load()
     followups_demo.load()
     from followups.models import FollowUp
 

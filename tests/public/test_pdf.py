@@ -7,7 +7,7 @@ import zlib
 
 import pytest
 
-from promises import demo as promises_demo
+from demo import promises as promises_demo
 from promises.models import Promise
 from public import pdf
 from public.read import promise_page

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from promises import demo as promises_demo
+from demo import promises as promises_demo
 from promises import services
 from promises.models import Promise
 from tests.factories import sign
@@ -225,9 +225,9 @@ def test_public_page_queries_do_not_grow_with_data(
 
 
 def test_search_covers_activities_and_published_followups_only(client, demo):
-    from activities import demo as activities_demo
     from core import search
-    from followups import demo as followups_demo
+    from demo import activities as activities_demo
+    from demo import followups as followups_demo
     from followups.models import FollowUp
 
     activities_demo.load()

@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from organizations import demo as organizations_demo
-from promises import demo as promises_demo
+from demo import accounts as accounts_demo
+from demo import promises as promises_demo
 from promises import services
 from promises.models import Commitment, Promise
 from tests.factories import sign
@@ -81,7 +81,7 @@ def test_kalmar_demo_waits_for_signatures_with_its_seven_measures(demo):
 
 def test_demo_is_idempotent(demo):
     before = (Promise.objects.count(), Commitment.objects.count())
-    organizations_demo.load()
+    accounts_demo.load()
     promises_demo.load()
     assert (Promise.objects.count(), Commitment.objects.count()) == before
 

@@ -5,8 +5,9 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 
-from organizations import demo as organizations_demo
-from situation import demo
+from demo import accounts as accounts_demo
+from demo import situation_reports as demo
+from demo.data import kalmar_2019_2020, katrineholm_2020
 from situation.frozen import freeze as public_data
 from situation.models import Finding, IndicatorValue, SituationReport, Source
 
@@ -15,9 +16,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def reports():
-    organizations_demo.load()
-    demo.load()
-    return demo.load()  # twice: idempotent
+    accounts_demo.load()
+    assert demo.load()
+    assert not demo.load()  # twice: idempotent, the second writes nothing
+    return {
+        "kalmar": SituationReport.objects.get(title=kalmar_2019_2020.REPORT["title"]),
+        "katrineholm": SituationReport.objects.get(title=katrineholm_2020.REPORT["title"]),
+    }
 
 
 def test_demo_is_idempotent(reports):
