@@ -1,7 +1,7 @@
 """Every change to a lägesbild: one transaction, permission re-checked, full_clean first.
 
-Views call these; the only other writer is ``situation.demo``, which loads fixed
-content without a user.
+Views call these, and so does the demo (``demo.situation_reports``), as the
+coordinator who would enter the lägesbild.
 """
 
 from collections.abc import Iterable
