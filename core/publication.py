@@ -157,8 +157,12 @@ class _Batch:
     """The groups one transaction changed, published once it commits."""
 
     keys: set[str] = field(default_factory=set)
+    #: Set once it runs: a later change then starts a batch of its own, even where the
+    #: callback list is not emptied after running (tests capturing on_commit callbacks).
+    ran: bool = False
 
     def __call__(self) -> None:
+        self.ran = True
         for key in sorted(self.keys):
             _publish(key)
 
@@ -185,7 +189,11 @@ def deferred() -> Iterator[set[str]]:
 def _current_batch() -> _Batch:
     """This transaction's batch, registered with on_commit once."""
     batch = getattr(connection, "_public_batch", None)
-    registered = batch is not None and any(entry[1] is batch for entry in connection.run_on_commit)
+    registered = (
+        batch is not None
+        and not batch.ran
+        and any(entry[1] is batch for entry in connection.run_on_commit)
+    )
     if not registered:
         batch = _Batch()
         connection._public_batch = batch

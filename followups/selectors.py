@@ -121,3 +121,20 @@ def workspace_followups(user) -> QuerySet:
         .select_related("promise")
         .order_by("promise__title", "period_start_date")
     )
+
+
+def assessment_status_labels() -> dict[str, str]:
+    """The assessment statuses and their labels, in the reader's language."""
+    return {value: str(label) for value, label in CommitmentAssessment.Status.choices}
+
+
+def latest_public_assessments(commitment_ids) -> list[tuple[int, str, int | None, str]]:
+    """``(commitment_id, status, figure, outcome)`` from published follow-ups of live
+    promises, for the given commitments, newest follow-up first: one query."""
+    return list(
+        CommitmentAssessment.objects.filter(
+            followup__in=public_followups(), commitment_id__in=commitment_ids
+        )
+        .order_by("-followup__period_end_date", "-followup_id")
+        .values_list("commitment_id", "status", "figure", "outcome")
+    )

@@ -132,9 +132,9 @@ class OutcomeSummary:
 
 
 def outcome_summary(commitments: list["CommitmentView"], followups) -> OutcomeSummary:
-    from followups.models import CommitmentAssessment
+    from followups.selectors import assessment_status_labels
 
-    labels = dict(CommitmentAssessment.Status.choices)
+    labels = assessment_status_labels()
     found: dict[str, int] = {}
     sources: set[int] = set()
     for view in commitments:
@@ -272,16 +272,11 @@ class NationalOutcomes:
 
 def national_outcomes() -> NationalOutcomes:
     """Two queries, whatever the number of promises."""
-    from followups.models import CommitmentAssessment
-    from followups.selectors import public_followups
+    from followups.selectors import latest_public_assessments
     from promises.published import live_commitment_ids
 
     live = live_commitment_ids()
-    rows = (
-        CommitmentAssessment.objects.filter(followup__in=public_followups(), commitment_id__in=live)
-        .order_by("-followup__period_end_date", "-followup_id")
-        .values_list("commitment_id", "status", "figure", "outcome")
-    )
+    rows = latest_public_assessments(live)
     latest: dict[int, str] = {}
     for commitment_id, status, figure, outcome in rows:
         if commitment_id not in latest and reports_something(status, figure, outcome):
