@@ -49,9 +49,19 @@ def test_state_follows_the_signed_period_and_the_date():
 
 @pytest.fixture
 def sign_and_publish(
-    kalmar_coordinator, kalmar_partnership, kalmar_police_chief, kalmar_municipal_signatory
+    kalmar_coordinator,
+    kalmar_partnership,
+    kalmar_police_chief,
+    kalmar_municipal_signatory,
+    django_capture_on_commit_callbacks,
 ):
     def publish(title, start, end, extended_to=None):
+        # As in real life the publication commits and what follows it runs; a batch
+        # the test's own transaction never commits would hold every later change.
+        with django_capture_on_commit_callbacks(execute=True):
+            return _publish(title, start, end, extended_to)
+
+    def _publish(title, start, end, extended_to=None):
         promise = services.promise_create(
             user=kalmar_coordinator,
             partnership=kalmar_partnership,
