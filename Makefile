@@ -8,7 +8,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: run test setup serve lint format bench bench-import clean-db
+.PHONY: run test setup serve lint format bench bench-import clean-db messages gettext
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Medborgarlöfte kräver Python 3.12 eller nyare, $(PYTHON) är " + sys.version.split()[0])'
@@ -68,3 +68,22 @@ lint: $(VENV)/.installed-test | .env
 format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The English catalogue: collect every string from the code and templates into
+# locale/en/LC_MESSAGES/django.po (translate the new, empty entries there), then
+# compile django.mo. Both files are committed, so running the site needs no gettext;
+# tests/i18n fails when either is behind.
+messages: $(VENV)/.installed gettext
+	$(MANAGE) makemessages -l en --no-obsolete --ignore=staticfiles --ignore=media --ignore=private --ignore=node_modules
+	$(MANAGE) compilemessages -l en
+
+# gettext's tools (xgettext, msgmerge, msgfmt), from the distribution when missing.
+gettext:
+	@command -v msgfmt >/dev/null && command -v xgettext >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "gettext saknas: installerar med apt"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext; \
+	  else \
+	    echo "gettext saknas: installera paketet gettext (t.ex. sudo apt-get install gettext)"; exit 1; \
+	  fi; }
