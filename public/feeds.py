@@ -17,6 +17,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from followups.selectors import public_followups
 from organizations.models import Organisation
@@ -43,12 +46,20 @@ def promise_entry(promise: PromiseSummary) -> Entry:
     count = promise.commitment_count
     url = absolute(promise.url)
     return Entry(
-        title=f"Nytt medborgarlöfte: {promise.title}",
-        summary=(
-            f"{' och '.join(promise.party_names)} har undertecknat ett medborgarlöfte som gäller "
-            f"{promise.valid_from.isoformat()} – {promise.end_date.isoformat()} med {count} "
-            f"{'åtagande' if count == 1 else 'åtaganden'}."
-        ),
+        title=_("Nytt medborgarlöfte: %(title)s") % {"title": promise.title},
+        summary=ngettext(
+            "%(parties)s har undertecknat ett medborgarlöfte som gäller %(start)s – %(end)s "
+            "med %(count)s åtagande.",
+            "%(parties)s har undertecknat ett medborgarlöfte som gäller %(start)s – %(end)s "
+            "med %(count)s åtaganden.",
+            count,
+        )
+        % {
+            "parties": get_text_list(list(promise.party_names), _("och")),
+            "start": promise.valid_from.isoformat(),
+            "end": promise.end_date.isoformat(),
+            "count": count,
+        },
         link=url,
         # One entry per promise: a newly signed version updates it rather than adding one.
         guid=url,
@@ -60,12 +71,17 @@ def promise_entry(promise: PromiseSummary) -> Entry:
 def followup_entry(followup, promise: PromiseSummary) -> Entry:
     url = absolute(f"{promise.url}#uppfoljning-{followup.pk}")
     return Entry(
-        title=f"Uppföljning {followup.title}: {promise.title}",
-        summary=(
-            f"Uppföljningen av medborgarlöftet ”{promise.title}” för perioden "
-            f"{followup.period_start_date.isoformat()} – {followup.period_end_date.isoformat()} "
+        title=_("Uppföljning %(followup)s: %(title)s")
+        % {"followup": followup.title, "title": promise.title},
+        summary=_(
+            "Uppföljningen av medborgarlöftet ”%(title)s” för perioden %(start)s – %(end)s "
             "är publicerad."
-        ),
+        )
+        % {
+            "title": promise.title,
+            "start": followup.period_start_date.isoformat(),
+            "end": followup.period_end_date.isoformat(),
+        },
         link=url,
         guid=url,
         published=followup.published_at,
@@ -97,10 +113,10 @@ class PromiseFeed(Feed):
     """The national feed, ``/flode/``."""
 
     feed_type = Atom1Feed
-    language = "sv"
-    author_name = "Medborgarlöfte"
-    title = "Medborgarlöften – nya löften och uppföljningar"
-    subtitle = "Nya medborgarlöften och publicerade uppföljningar i hela Sverige."
+    # No fixed ``language``: Django gives the active one, so /en/flode/ says "en".
+    author_name = gettext_lazy("Medborgarlöfte")
+    title = gettext_lazy("Medborgarlöften – nya löften och uppföljningar")
+    subtitle = gettext_lazy("Nya medborgarlöften och publicerade uppföljningar i hela Sverige.")
 
     def link(self) -> str:
         return absolute("/")
@@ -140,10 +156,12 @@ class MunicipalityFeed(PromiseFeed):
         return get_object_or_404(Organisation.objects.municipalities(), slug=slug)
 
     def title(self, obj: Organisation) -> str:
-        return f"Medborgarlöften i {obj.display_name}"
+        return _("Medborgarlöften i %(name)s") % {"name": obj.display_name}
 
     def subtitle(self, obj: Organisation) -> str:
-        return f"Nya medborgarlöften och publicerade uppföljningar i {obj.display_name}."
+        return _("Nya medborgarlöften och publicerade uppföljningar i %(name)s.") % {
+            "name": obj.display_name
+        }
 
     def link(self, obj: Organisation) -> str:
         return absolute(reverse("public:municipality-detail", args=[obj.slug]))

@@ -21,6 +21,7 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core import publication
@@ -113,8 +114,10 @@ def promise_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from None
     except Unverifiable:
         return HttpResponse(
-            "Den publicerade versionen stämmer inte med den kontrollsumma som parterna "
-            "signerade och lämnas därför inte ut som PDF.",
+            _(
+                "Den publicerade versionen stämmer inte med den kontrollsumma som parterna "
+                "signerade och lämnas därför inte ut som PDF."
+            ),
             status=409,
             content_type="text/plain; charset=utf-8",
         )
