@@ -7,6 +7,6 @@ app_name = "subscriptions"
 urlpatterns = [
     path("", views.subscribe, name="subscribe"),
     path("skickat/", views.subscribe_sent, name="subscribe-sent"),
-    path("bekrafta/<str:token>/", views.confirm, name="confirm"),
-    path("avsluta/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("bekrafta/<slug:token>/", views.confirm, name="confirm"),
+    path("avsluta/<slug:token>/", views.unsubscribe, name="unsubscribe"),
 ]
