@@ -39,8 +39,9 @@ def test_start_page_explains_and_shows_figures(client, demo):
     assert "Ett medborgarlöfte är ett gemensamt löfte" in body
     assert 'role="search"' in body
     assert "Katrineholms kommun" in body
-    assert "0 av 290" in body  # Katrineholm 2020 has ended: no kommun has an active promise
-    assert "1 (0 gällande)" in body
+    # Katrineholm 2020 has ended: no kommun has an active promise.
+    assert "<strong>0</strong> av 290 kommuner har ett gällande medborgarlöfte" in body
+    assert "<strong>1</strong> publicerat medborgarlöfte, 0 gällande" in body
     assert "Narkotika" in body  # most common themes
 
 
@@ -48,7 +49,27 @@ def test_kommun_list_has_all_290_grouped_by_lan(client, demo):
     body = client.get("/kommuner/").content.decode()
     assert len(re.findall(r'href="/kommuner/[a-z0-9-]+/"', body)) == 290
     assert body.count('<h2 id="lan-') == 21
-    assert "1 tidigare" in body  # Katrineholm's ended promise
+    assert "1 avslutat" in body  # Katrineholm's ended promise
+    assert body.count("gällande löfte</span>") == 0
+
+
+def test_kommun_list_filters_by_name_and_lan_without_javascript(client, demo):
+    response = client.get("/kommuner/", {"q": "katrineholms kommun"})
+    assert response.status_code == 302
+    assert response["Location"] == "/kommuner/katrineholm/"
+    body = client.get("/kommuner/", {"q": "kal"}).content.decode()
+    assert 'href="/kommuner/kalmar/"' in body and 'href="/kommuner/katrineholm/"' not in body
+    sodermanland = client.get("/kommuner/", {"lan": "04"}).content.decode()
+    assert len(re.findall(r'href="/kommuner/[a-z0-9-]+/"', sodermanland)) == 9
+    assert client.get("/kommuner/", {"lan": "99"}).status_code == 400
+    assert client.get("/kommuner/", {"q": "x\x00"}).status_code in (200, 400)
+
+
+def test_kommun_suggestions_for_htmx_name_the_kommun(client, demo):
+    body = client.get("/kommuner/forslag/", {"q": "katrine"}).content.decode()
+    assert 'href="/kommuner/katrineholm/"' in body
+    assert "Katrineholms kommun" in body
+    assert "<html" not in body
 
 
 @pytest.mark.parametrize(
