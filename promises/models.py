@@ -7,8 +7,12 @@ has signed. Changing a published promise edits the working copy while the
 public keeps seeing the signed version.
 """
 
+from datetime import date
+
 import pghistory
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -38,6 +42,32 @@ class PromiseQuerySet(PartnershipScopedQuerySet):
         return self.filter(published_version__isnull=False)
 
 
+# Limits that keep a mistake from becoming a page nobody can read or a PDF that takes
+# minutes: real promises are a page or two and run one to three years (an extension
+# included). Forms and full_clean() both enforce them (a TextField's max_length alone
+# reaches only the form).
+EARLIEST_DATE = date(2000, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+LONGEST_PERIOD_YEARS = 10
+INTRODUCTION_MAX_LENGTH = 20_000
+EFFECT_GOAL_MAX_LENGTH = 4_000
+SUMMARY_MAX_LENGTH = 4_000
+COMMITMENT_MAX_LENGTH = 2_000
+NOTE_MAX_LENGTH = 2_000
+
+
+def _text_limit(length: int) -> dict:
+    return {"max_length": length, "validators": [MaxLengthValidator(length)]}
+
+
+def _date_limits() -> list:
+    message = _("Ange ett datum mellan 2000-01-01 och 2100-12-31.")
+    return [
+        MinValueValidator(EARLIEST_DATE, message=message),
+        MaxValueValidator(LATEST_DATE, message=message),
+    ]
+
+
 @pghistory.track(exclude=["updated_at"])
 class Promise(VersionedModel):
     class Status(models.TextChoices):
@@ -57,21 +87,24 @@ class Promise(VersionedModel):
         Partnership, on_delete=models.PROTECT, related_name="promises", verbose_name=_("samverkan")
     )
     title = models.CharField(_("rubrik"), max_length=200)
-    valid_from_date = models.DateField(_("gäller från"))
-    valid_to_date = models.DateField(_("gäller till"))
+    valid_from_date = models.DateField(_("gäller från"), validators=_date_limits())
+    valid_to_date = models.DateField(_("gäller till"), validators=_date_limits())
     extended_to_date = models.DateField(
         _("förlängt till"),
         null=True,
         blank=True,
+        validators=_date_limits(),
         help_text=_("Fyll i om löftet har förlängts efter den ursprungliga perioden."),
     )
-    introduction = models.TextField(_("inledning"), blank=True)
+    introduction = models.TextField(
+        _("inledning"), blank=True, **_text_limit(INTRODUCTION_MAX_LENGTH)
+    )
     # Written by the coordinators and signed with the rest: the public reads them
     # beside the full text, each marked with its language.
     summary_easy_swedish = models.TextField(
         _("lättläst sammanfattning"),
         blank=True,
-        max_length=4000,
+        **_text_limit(SUMMARY_MAX_LENGTH),
         help_text=_(
             "Vad löftet betyder för den som bor här, på lättläst svenska: korta meningar, "
             "vanliga ord, en sak i taget."
@@ -80,10 +113,12 @@ class Promise(VersionedModel):
     summary_english = models.TextField(
         _("sammanfattning på engelska"),
         blank=True,
-        max_length=4000,
+        **_text_limit(SUMMARY_MAX_LENGTH),
         help_text=_("En kort sammanfattning på engelska för den som inte läser svenska."),
     )
-    effect_goal = models.TextField(_("effektmål"), blank=True)
+    effect_goal = models.TextField(
+        _("effektmål"), blank=True, **_text_limit(EFFECT_GOAL_MAX_LENGTH)
+    )
     effect_indicator = models.CharField(_("indikator för effektmålet"), max_length=200, blank=True)
     effect_baseline = models.CharField(_("utgångsvärde"), max_length=120, blank=True)
     effect_target = models.CharField(_("målvärde"), max_length=120, blank=True)
@@ -173,6 +208,27 @@ class Promise(VersionedModel):
     def __str__(self):
         return self.title
 
+    def clean(self):
+        super().clean()
+        start, end = self.valid_from_date, self.end_date
+        if start and end and end > start:
+            try:
+                latest = start.replace(year=start.year + LONGEST_PERIOD_YEARS)
+            except ValueError:  # 29 February
+                latest = start.replace(year=start.year + LONGEST_PERIOD_YEARS, day=28)
+            if end >= latest:
+                field = "extended_to_date" if self.extended_to_date else "valid_to_date"
+                raise ValidationError(
+                    {
+                        field: _(
+                            "Ett medborgarlöfte kan gälla i högst %(years)d år, förlängningen "
+                            "inräknad. Skriv ett nytt löfte för perioden efter."
+                        )
+                        % {"years": LONGEST_PERIOD_YEARS}
+                    },
+                    code="period_too_long",
+                )
+
     def get_absolute_url(self):
         return reverse("promises:promise-detail", kwargs={"pk": self.pk})
 
@@ -260,7 +316,7 @@ class Commitment(VersionedModel):
         verbose_name=_("vem som lovar"),
         help_text=_("Polisen, en eller flera kommuner, andra parter – eller flera tillsammans."),
     )
-    text = models.TextField(_("löftet"))
+    text = models.TextField(_("löftet"), **_text_limit(COMMITMENT_MAX_LENGTH))
     theme = models.ForeignKey(
         Theme,
         on_delete=models.SET_NULL,

@@ -633,3 +633,60 @@ def test_dashboard_shows_nothing_to_sign_for_a_coordinator(client, everyone, awa
     response = client.get(reverse("core:dashboard"))
     assert "Väntar på din underskrift" not in response.text
     assert awaiting.title in response.text
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        (
+            {"valid_from_date": "0001-01-01", "valid_to_date": "9999-12-31"},
+            "id_valid_from_date",
+            "Ange ett datum mellan 2000-01-01 och 2100-12-31.",
+        ),
+        (
+            {"valid_from_date": "2026-01-01", "valid_to_date": "2127-01-01"},
+            "id_valid_to_date",
+            "Ange ett datum mellan 2000-01-01 och 2100-12-31.",
+        ),
+        (
+            {"valid_from_date": "2026-01-01", "valid_to_date": "2036-01-01"},
+            "id_valid_to_date",
+            "Ett medborgarlöfte kan gälla i högst 10 år, förlängningen inräknad.",
+        ),
+        (
+            {
+                "valid_from_date": "2026-01-01",
+                "valid_to_date": "2027-12-31",
+                "extended_to_date": "2040-12-31",
+            },
+            "id_extended_to_date",
+            "Ett medborgarlöfte kan gälla i högst 10 år, förlängningen inräknad.",
+        ),
+        (
+            {"introduction": "x" * 1_000_000},
+            "id_introduction",
+            "Säkerställ att detta värde har som mest 20000 tecken (den har 1000000).",
+        ),
+    ],
+)
+def test_impossible_periods_and_huge_texts_are_refused_and_nothing_is_saved(
+    client, everyone, kalmar_partnership, data, field, message
+):
+    client.force_login(everyone["kalmar_coordinator"])
+    create = reverse("promises:promise-create", kwargs={"partnership_pk": kalmar_partnership.pk})
+
+    response = client.post(create, promise_data(**data))
+
+    assert response.status_code == 200
+    assert (field_error(response, field) or "").startswith(message)
+    assert not Promise.objects.exists()
+
+
+def test_a_ten_year_promise_is_still_accepted(client, everyone, kalmar_partnership):
+    client.force_login(everyone["kalmar_coordinator"])
+    create = reverse("promises:promise-create", kwargs={"partnership_pk": kalmar_partnership.pk})
+    response = client.post(
+        create, promise_data(valid_from_date="2026-01-01", valid_to_date="2035-12-31")
+    )
+    assert response.status_code == 302
+    assert Promise.objects.get().end_date == date(2035, 12, 31)
