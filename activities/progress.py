@@ -140,7 +140,9 @@ class ReportRow:
 def label_for(done: int, target: int | None, unit: str) -> str:
     if target is None:
         return _("%(done)s genomförda") % {"done": done}
-    return f"{done} av {target} {unit}".strip()
+    if not unit:
+        return _("%(done)s av %(target)s") % {"done": done, "target": target}
+    return _("%(done)s av %(target)s %(unit)s") % {"done": done, "target": target, "unit": unit}
 
 
 def compute(

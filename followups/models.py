@@ -201,6 +201,14 @@ class CommitmentAssessment(TimeStampedModel):
         return f"{self.commitment_text[:60]} – {self.get_status_display()}"
 
     @property
+    def promised_text(self) -> str:
+        """What was promised, in the reader's language: ``promised`` is copied in Swedish
+        from the signed target when the draft is made."""
+        from promises.snapshot import target_in_reader_language
+
+        return target_in_reader_language(self.promised)
+
+    @property
     def figure_text(self) -> str:
         """ "11 av minst 6", "11", or "" when there is no figure."""
         if self.figure is None:

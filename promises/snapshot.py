@@ -14,9 +14,11 @@ rewritten.
 
 import hashlib
 import json
+import re
 from datetime import date
 from typing import Literal
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from pydantic import Field, ValidationError, field_validator
@@ -72,6 +74,35 @@ class Target(Frozen):
         if self.per_area:
             text += " " + _("i varje område")
         return text
+
+
+_PERIOD_WORDS = {"år": "ar", "tertial": "tertial", "månad": "manad", "vecka": "vecka"}
+_SWEDISH_TARGET = re.compile(
+    r"minst (?P<quantity>\d+) (?P<unit>.+?)(?: per (?P<period>år|tertial|månad|vecka))?"
+    r"(?P<per_area> i varje område)?"
+)
+
+
+def target_in_reader_language(stored: str) -> str:
+    """A target sentence stored in Swedish ("minst 2 trygghetsvandringar per år", as a
+    follow-up copies it from the signed version), in the active language.
+
+    Only a sentence that ``Target.text()`` writes in Swedish word for word is rewritten;
+    anything else (typed by hand, or blank) is returned as it was stored.
+    """
+    match = _SWEDISH_TARGET.fullmatch(stored or "")
+    if not match:
+        return stored
+    target = Target(
+        quantity=int(match["quantity"]),
+        unit=match["unit"],
+        period=_PERIOD_WORDS.get(match["period"], "period"),
+        per_area=bool(match["per_area"]),
+    )
+    with translation.override("sv"):
+        if target.text() != stored:
+            return stored
+    return target.text()
 
 
 class CommitmentPeriod(Frozen):
