@@ -60,3 +60,26 @@ def test_indicator_and_import_pages_are_accessible(page, assert_accessible):
     page.get_by_role("button", name="Spara 1 värde").click()
     page.wait_for_load_state()
     assert indicator.values.filter(period="2019").exists()
+
+
+def test_charts_keep_readable_text_on_a_320_px_phone(page, assert_accessible):
+    """The page reflows; a chart keeps its text at 11 px or more and scrolls in its own
+    keyboard-reachable box instead of shrinking to 6 px (WCAG 1.4.4, 1.4.10)."""
+    from situation.models import SituationReport
+
+    report = SituationReport.objects.get(partnership__name__startswith="Samverkan Kalmar")
+    page.set_viewport_size({"width": 320, "height": 640})
+    login(page, "kalmar-samordnare")
+    page.goto(report.get_absolute_url())
+    assert page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth") <= 0
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('svg.situation-chart')].map(svg => {
+            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            return scale * parseFloat(svg.getAttribute('font-size'));
+        })"""
+    )
+    assert sizes and min(sizes) >= 11, sizes
+    box = page.locator(".chart-scroll").first
+    box.focus()
+    assert page.evaluate("document.activeElement.classList.contains('chart-scroll')")
+    assert_accessible(page)
