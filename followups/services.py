@@ -7,9 +7,10 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from activities.models import ActivityReport
@@ -148,6 +149,13 @@ def followups_schedule(*, user, promise: Promise) -> list[FollowUp]:
 # --- Pre-filling promised vs done ------------------------------------------------------
 
 
+def promised_in_swedish(commitment) -> str:
+    """The signed target as the follow-up copies it: always in Swedish, the language of
+    what is stored; ``CommitmentAssessment.promised_text`` shows it in the reader's."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return commitment.target_text
+
+
 def followup_prefill(followup: FollowUp) -> list[dict]:
     """Per signed commitment: the target and what the reports say was done so far.
 
@@ -170,10 +178,12 @@ def followup_prefill(followup: FollowUp) -> list[dict]:
         "activity__commitment_id",
     )
     # So far: from the start of the target's window (the period's year, or the
-    # whole promise) up to the end of the follow-up's period.
-    to_date = published_progress(
-        live, year=followup.period_end_date.year, until=followup.period_end_date
-    )
+    # whole promise) up to the end of the follow-up's period. Its labels are stored, so
+    # in Swedish, like ``promised``.
+    with translation.override(settings.LANGUAGE_CODE):
+        to_date = published_progress(
+            live, year=followup.period_end_date.year, until=followup.period_end_date
+        )
     result = []
     for commitment in live.commitments:
         done = sum(r.count for r in rows.get(commitment.id, []))
@@ -186,7 +196,9 @@ def followup_prefill(followup: FollowUp) -> list[dict]:
                 "commitment_id": commitment.id,
                 "commitment_text": commitment.text,
                 "party": commitment.party,
-                "promised": commitment.target_text,
+                # Stored in Swedish whatever language the coordinator works in: shown
+                # in the reader's (CommitmentAssessment.promised_text).
+                "promised": promised_in_swedish(commitment),
                 "done_count": done,
                 "target_count": target,
                 "figure": figure,
