@@ -75,7 +75,7 @@ format: $(VENV)/.installed-test
 # tests/i18n fails when either is behind.
 messages: $(VENV)/.installed gettext
 	$(MANAGE) makemessages -l en --no-obsolete --ignore=staticfiles --ignore=media --ignore=private --ignore=node_modules
-	$(MANAGE) compilemessages -l en
+	$(MANAGE) compilemessages -l en --ignore=.venv --ignore=staticfiles --ignore=node_modules
 
 # gettext's tools (xgettext, msgmerge, msgfmt), from the distribution when missing.
 gettext:
