@@ -171,6 +171,10 @@ def test_submit_freezes_a_version_and_notifies_the_signatories(
     recipients = sorted(address for m in mail.outbox for address in m.to)
     assert recipients == sorted([kalmar_police_chief.email, kalmar_municipal_signatory.email])
     assert "klart för signering" in mail.outbox[0].body
+    # The mail takes the signatory to the signing page and names the exact version.
+    for message in mail.outbox:
+        assert f"/arbetsyta/loften/{draft.pk}/signera/" in message.body
+        assert version.content_sha256 in message.body
 
 
 def test_submit_is_refused_without_commitments_or_by_a_reader(
