@@ -206,3 +206,38 @@ def test_removing_a_report_asks_first(page, kalmar_coordinator, kalmar_partnersh
     confirm.click()
     page.wait_for_load_state()
     assert not ActivityReport.objects.filter(pk=report.pk).exists()
+
+
+def test_keyboard_journey_on_to_submit_and_sign(
+    page, kalmar_coordinator, kalmar_police_chief, kalmar_municipal_signatory, draft
+):
+    """The rest of the keyboard journey: submit for signing, then sign, by keyboard only.
+    Each step's message is heard once, from the page's one live region."""
+    promise, _first, _second = draft
+    page.add_init_script(
+        "document.addEventListener('DOMContentLoaded', () => (" + RECORD_ANNOUNCEMENTS + ")(),"
+        " {once: true, capture: true});"
+    )
+    login(page, kalmar_coordinator.username, PASSWORD)
+    page.goto(promise.get_absolute_url())
+    page.get_by_role("button", name="Skicka för signering").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("#live-region")).to_contain_text("Version 1 är skickad för signering.")
+    assert len(heard(page)) == 1 and heard(page)[0].startswith("Version 1 är skickad")
+
+    page.context.clear_cookies()
+    login(page, kalmar_police_chief.username, PASSWORD)
+    page.goto(promise.get_absolute_url())
+    page.get_by_role("link", name="Läs och signera").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    page.get_by_label("Ditt lösenord").focus()
+    assert page.evaluate("document.activeElement.type") == "password"
+    page.keyboard.type(PASSWORD)
+    page.get_by_role("button", name="Signera version 1", exact=True).focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.locator("#live-region")).to_contain_text("Du har signerat version 1.")
+    assert len(heard(page)) == 1 and heard(page)[0].startswith("Du har signerat version 1.")
+    assert not page.console_errors, page.console_errors
