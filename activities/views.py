@@ -31,6 +31,7 @@ from activities.models import Activity, ActivityPlan, ActivityReport, Measure
 from activities.selectors import activities_with_relations, activity_progress, commitment_progress
 from core.concurrency import StaleObjectError
 from core.dashboard import Panel
+from core.errors import attach_errors, flash_errors
 from organizations.models import Area
 from promises.models import Promise
 
@@ -91,7 +92,7 @@ def plan_create(request: HttpRequest) -> HttpResponse:
         try:
             plan = services.activity_plan_create(user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Aktivitetsplanen är skapad."))
             return redirect(plan)
@@ -175,7 +176,7 @@ def activity_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
                 user=request.user, plan=plan, commitment=commitment, areas=areas, **data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            attach_errors(form, exc)
         else:
             messages.success(request, _("Aktiviteten är tillagd."))
             return redirect(activity)
@@ -192,14 +193,6 @@ def activity_create(request: HttpRequest, plan_pk: int) -> HttpResponse:
             ],
         },
     )
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _load_activity(request, pk):
@@ -240,7 +233,7 @@ def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
                 expected = conflict.lock_version
                 form.add_error(None, str(StaleObjectError.message))
             except ValidationError as exc:
-                _add_errors(form, exc)
+                attach_errors(form, exc)
             else:
                 messages.success(request, _("Aktiviteten är sparad."))
                 return redirect(activity)
@@ -309,7 +302,7 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, activity=activity, **form.cleaned_data
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            attach_errors(form, exc)
         else:
             message = _("Rapporten är sparad.")
             if request.htmx:
@@ -367,7 +360,7 @@ def measure_create(request: HttpRequest, report_pk: int) -> HttpResponse:
         try:
             services.measure_create(user=request.user, report=report, **form.cleaned_data)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            flash_errors(request, exc)
         else:
             messages.success(request, _("Åtgärden är tillagd."))
     else:

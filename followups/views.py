@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from core.concurrency import StaleObjectError
 from core.dashboard import Panel
+from core.errors import attach_errors, flash_errors
 from followups import permissions as perms
 from followups import services, sheet
 from followups.forms import (
@@ -107,7 +108,7 @@ def followup_schedule(request: HttpRequest, promise_pk: int) -> HttpResponse:
     try:
         created = services.followups_schedule(user=request.user, promise=promise)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        flash_errors(request, error)
         return redirect(f"{LIST_URL}#lofte-{promise.pk}")
     messages.success(
         request,
@@ -161,7 +162,7 @@ def _run(request, action, followup, success: str, **kwargs) -> HttpResponse:
     try:
         action(user=request.user, followup=followup, **kwargs)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_errors(request, exc)
     except StaleObjectError as exc:
         messages.error(request, str(exc.message))
     else:
@@ -275,7 +276,7 @@ def followup_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 expected = conflict.lock_version
                 form.add_error(None, str(StaleObjectError.message))
             except ValidationError as exc:
-                form.add_error(None, exc.messages)
+                attach_errors(form, exc, above=True)
             else:
                 messages.success(request, _("Uppföljningen är sparad."))
                 return redirect(followup)

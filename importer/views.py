@@ -24,6 +24,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.http import HttpResponseClientRedirect
 
+from core.errors import attach_errors
 from importer import pending as uploads
 from importer import review as proposals
 from importer import services
@@ -32,7 +33,6 @@ from importer.models import SourceDocument
 from importer.readers import FORMAT_LABELS, DocumentError, read_document
 from organizations.models import Partnership
 from organizations.permissions import can_coordinate_partnership
-from promises.forms import attach_errors
 
 
 class LimitedUploadHandler(FileUploadHandler):

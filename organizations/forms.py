@@ -8,7 +8,6 @@ the lokalpolisområden that cover a kommun.
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyFormMixin
@@ -23,15 +22,6 @@ from organizations.models import (
 
 Role = Membership.Role
 BLANK = [("", _("Välj …"))]
-
-
-def attach_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: next to a field when it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class RoleFieldsMixin(forms.Form):

@@ -54,15 +54,6 @@ COMMITMENT_FORM_FIELDS = [
 M2M_FIELDS = {"themes", "areas", "findings"}
 
 
-def attach_errors(form: forms.Form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form: next to a field when it names one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 class ConstraintErrorsMixin:
     """Show a model CheckConstraint's Swedish message next to the field it is about.
 

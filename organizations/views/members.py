@@ -9,13 +9,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.errors import attach_errors, flash_errors
 from organizations import permissions as perms
 from organizations import services
 from organizations.forms import (
     InvitationForm,
     MembershipAddForm,
     MembershipForm,
-    attach_errors,
 )
 from organizations.models import Membership
 from organizations.views.common import forbid_unless, organisation_for
@@ -33,11 +33,6 @@ def _administered(request: HttpRequest, slug: str):
     organisation = organisation_for(request, slug)
     forbid_unless(perms.can_administer_organisation(request.user, organisation))
     return organisation
-
-
-def _refusal(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 @require_http_methods(["GET", "POST"])
@@ -80,7 +75,7 @@ def invitation_resend(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         services.invitation_resend(actor=request.user, invitation=invitation)
     except ValidationError as error:
-        _refusal(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request,
@@ -97,7 +92,7 @@ def invitation_revoke(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         services.invitation_revoke(actor=request.user, invitation=invitation)
     except ValidationError as error:
-        _refusal(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request,
@@ -175,7 +170,7 @@ def membership_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     try:
         services.membership_remove(actor=request.user, membership=membership)
     except ValidationError as error:
-        _refusal(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Rollen är borttagen."))
     return redirect(organisation)
@@ -194,7 +189,7 @@ def member_deactivate(request: HttpRequest, slug: str, user_pk: int) -> HttpResp
             actor=request.user, organisation=organisation, user=user
         )
     except ValidationError as error:
-        _refusal(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request,

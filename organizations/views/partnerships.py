@@ -8,12 +8,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.errors import attach_errors, flash_errors
 from organizations import permissions as perms
 from organizations import services
 from organizations.forms import (
     DeclineForm,
     PartnershipProposalForm,
-    attach_errors,
     requirement_formset,
 )
 from organizations.views.common import forbid_unless, organisation_for, partnership_for
@@ -128,8 +128,7 @@ def proposal_accept(request: HttpRequest, pk: int, proposal_pk: int) -> HttpResp
     try:
         proposal = services.proposal_accept(actor=request.user, proposal=proposal)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         if proposal.status == proposal.Status.ACCEPTED:
             messages.success(

@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.errors import attach_errors, flash_errors
 from organizations import permissions as perms
 from organizations import services
-from organizations.forms import AreaForm, ThemeForm, attach_errors
+from organizations.forms import AreaForm, ThemeForm
 from organizations.models import Area, Theme
 from organizations.views.common import forbid_unless, partnership_for
 
@@ -169,8 +170,7 @@ def _delete(request, partnership, service, **kwargs) -> HttpResponse:
     try:
         service(actor=request.user, partnership=partnership, **kwargs)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Borttaget."))
     return redirect(_vocabulary_url(partnership))

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.concurrency import StaleObjectError
+from core.errors import attach_errors, flash_errors
 from promises import services
 from promises.forms import (
     CommitmentForm,
     CommitmentUpdateForm,
-    attach_errors,
 )
 from promises.models import Commitment
 from promises.presentation import (
@@ -33,7 +33,6 @@ from promises.views.common import (
     COMMITMENTS,
     _breadcrumbs,
     _commitment,
-    _error_messages,
     _promise,
     _require,
     _section,
@@ -245,7 +244,7 @@ def commitment_delete(request: HttpRequest, pk: int, commitment_pk: int) -> Http
         try:
             services.commitment_delete(user=request.user, commitment=commitment)
         except ValidationError as error:
-            _error_messages(request, error)
+            flash_errors(request, error)
             return redirect(promise)
         if request.htmx:
             return _section(
@@ -282,7 +281,7 @@ def commitment_move(request: HttpRequest, pk: int, commitment_pk: int) -> HttpRe
     try:
         services.commitment_move(user=request.user, commitment=commitment, direction=direction)
     except ValidationError as error:
-        _error_messages(request, error)
+        flash_errors(request, error)
         return redirect(promise)
     message = (
         _("Åtagandet är flyttat upp.") if direction == "up" else _("Åtagandet är flyttat ner.")

@@ -1,7 +1,6 @@
 """Shared helpers of the promise workspace views (loading, permissions), and the dashboard panel."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -82,11 +81,6 @@ def _commitment(request: HttpRequest, pk: int, commitment_pk: int) -> Commitment
 def _require(request: HttpRequest, perm: str, obj) -> None:
     if not request.user.has_perm(perm, obj):
         raise PermissionDenied
-
-
-def _error_messages(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _breadcrumbs(*crumbs):

@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from core.concurrency import StaleObjectError
+from core.errors import attach_errors
 from organizations.models import Partnership
 from organizations.permissions import can_coordinate_partnership
 from promises import services
 from promises.forms import (
     PromiseForm,
     PromiseUpdateForm,
-    attach_errors,
 )
 from promises.models import PaperSigning, Promise
 from promises.presentation import (

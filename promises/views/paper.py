@@ -8,12 +8,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core.errors import attach_errors, flash_errors
 from promises import services
-from promises.forms import NoteForm, PaperSignatureForm, PaperSignaturesNoteForm, attach_errors
+from promises.forms import NoteForm, PaperSignatureForm, PaperSignaturesNoteForm
 from promises.models import PaperSigning, Promise, PromiseVersion
 from promises.published import group_commitments
 from promises.snapshot import parse, sha256_of
-from promises.views.common import _breadcrumbs, _error_messages, _promise
+from promises.views.common import _breadcrumbs, _promise
 
 
 @require_http_methods(["GET", "POST"])
@@ -102,7 +103,7 @@ def promise_paper_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.promise_confirm_paper_signatures(user=request.user, promise=promise)
     except ValidationError as error:
-        _error_messages(request, error)
+        flash_errors(request, error)
     else:
         promise.refresh_from_db(fields=["status"])
         messages.success(request, _("Pappersunderskrifterna är bekräftade."))
@@ -120,7 +121,7 @@ def promise_paper_reject(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.promise_reject_paper_signatures(user=request.user, promise=promise, note=note)
     except ValidationError as error:
-        _error_messages(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request, _("Pappersunderskrifterna är avvisade. Löftet är ett utkast igen.")

@@ -11,13 +11,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts import mfa
 from accounts.views import relying_party
+from core.errors import attach_errors, flash_errors
 from organizations.permissions import is_partnership_signatory
 from promises import services
 from promises.diff import snapshot_diff
 from promises.forms import (
     NoteForm,
     SignForm,
-    attach_errors,
 )
 from promises.history import promise_history
 from promises.models import Promise
@@ -26,7 +26,6 @@ from promises.published import group_commitments
 from promises.snapshot import parse
 from promises.views.common import (
     _breadcrumbs,
-    _error_messages,
     _promise,
     _require,
 )
@@ -42,7 +41,7 @@ def promise_submit(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         version = services.promise_submit_for_signing(user=request.user, promise=promise)
     except ValidationError as error:
-        _error_messages(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request,
@@ -62,7 +61,7 @@ def promise_return(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.promise_return_to_draft(user=request.user, promise=promise, note=note)
     except ValidationError as error:
-        _error_messages(request, error)
+        flash_errors(request, error)
     else:
         messages.success(request, _("Löftet är återtaget till utkast och kan ändras igen."))
     return redirect(promise)
@@ -70,13 +69,13 @@ def promise_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def promise_copy_forward(request: HttpRequest, pk: int) -> HttpResponse:
-    """"Skapa nästa löfte": a new draft from this one, linked as its successor."""
+    """ "Skapa nästa löfte": a new draft from this one, linked as its successor."""
     promise = _promise(request, pk)
     _require(request, "promises.coordinate_promise", promise)
     try:
         new = services.promise_copy_forward(user=request.user, promise=promise)
     except ValidationError as error:
-        _error_messages(request, error)
+        flash_errors(request, error)
         return redirect(promise)
     messages.success(
         request,
@@ -99,7 +98,7 @@ def promise_amend(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.promise_amend(user=request.user, promise=promise, note=note)
     except ValidationError as error:
-        _error_messages(request, error)
+        flash_errors(request, error)
     else:
         messages.success(
             request,
