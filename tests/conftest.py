@@ -133,6 +133,18 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _swedish_between_tests():
+    """A request through the test client leaves its language active in the thread; every
+    test starts, as a server process does, in the default language."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Tests create many users; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -94,7 +94,7 @@ def test_timeline_marks_example_data_and_has_no_inline_style(kalmar_promise):
     )
     assert "Exempeldata" in html
     assert "elva genomförda" in html
-    assert "1 januari 2020" in html
+    assert "Perioden 1 januari – 1 april 2020." in html  # one date style, the year once
     assert "style=" not in html and "<script" not in html and "<style" not in html
 
 
