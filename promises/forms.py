@@ -7,12 +7,13 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyFormMixin
 from organizations.models import Area, Organisation, Partnership, SignatoryRequirement, Theme
-from promises.models import Commitment, Promise
+from promises.models import EARLIEST_DATE, LATEST_DATE, Commitment, Promise
 from situation.models import Finding, SituationReport
 
 PROMISE_FORM_FIELDS = [
@@ -131,7 +132,14 @@ class PromiseForm(ConstraintErrorsMixin, CrispyFormMixin, forms.ModelForm):
         self.fields["situation_report"].queryset = SituationReport.objects.visible_to(user).filter(
             partnership=partnership
         )
-        self.fields["effect_target_year"].widget.attrs.update({"min": 2000, "max": 2100})
+        # The model takes any small number; the form holds the year to the promise's range.
+        year = self.fields["effect_target_year"]
+        year.widget.attrs.update({"min": EARLIEST_DATE.year, "max": LATEST_DATE.year})
+        year_message = _("Ange ett år mellan 2000 och 2100.")
+        year.validators += [
+            MinValueValidator(EARLIEST_DATE.year, message=year_message),
+            MaxValueValidator(LATEST_DATE.year, message=year_message),
+        ]
         self.helper.layout = Layout(
             *(["lock_version"] if "lock_version" in self.fields else []),
             Fieldset(

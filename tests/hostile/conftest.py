@@ -11,8 +11,24 @@ from followups.models import (
     FollowUpApproval,
     FollowUpIndicatorValue,
 )
-from organizations.models import Area
-from promises.models import Promise
+from organizations.models import (
+    Area,
+    Invitation,
+    Membership,
+    Organisation,
+    Partnership,
+    PartnershipProposal,
+    SignatoryRequirement,
+    Theme,
+)
+from promises.models import (
+    Commitment,
+    PaperSigning,
+    Promise,
+    PromiseTransition,
+    PromiseVersion,
+    Signature,
+)
 from situation.models import Finding, Indicator, IndicatorValue, SituationReport, Source
 
 # Shared fixtures of the neighbouring test packages.
@@ -36,7 +52,19 @@ WATCHED = [
     FollowUpIndicatorValue,
     FollowUpApproval,
     Promise,
+    Commitment,
+    PromiseVersion,
+    PromiseTransition,
+    Signature,
+    PaperSigning,
     Area,
+    Theme,
+    Organisation,
+    Partnership,
+    PartnershipProposal,
+    SignatoryRequirement,
+    Membership,
+    Invitation,
     SearchEntry,
 ]
 
