@@ -2,12 +2,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from accounts import invitations, views
+from accounts.forms import LoginForm
 from accounts.middleware import second_factor_exempt
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("logga-in/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path(
+        "logga-in/",
+        auth_views.LoginView.as_view(
+            redirect_authenticated_user=True, authentication_form=LoginForm
+        ),
+        name="login",
+    ),
     path("logga-ut/", second_factor_exempt(auth_views.LogoutView.as_view()), name="logout"),
     path("tvastegsverifiering/", views.second_factor, name="second-factor"),
     path("inbjudan/<str:token>/", invitations.invitation_accept, name="invitation-accept"),

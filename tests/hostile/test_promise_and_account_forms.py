@@ -498,7 +498,6 @@ KNOWN_GAPS = {
     "organizations:requirements-update": "the valid submission is not detected as a write",
     "organizations:theme-update": "a rename is not seen by the fingerprint (no updated_at)",
     "organizations:area-update": "a rename is not seen by the fingerprint (no updated_at)",
-    "accounts:login": "a 5,000-character username is a 500 (DataError, varchar(255))",
 }
 CASES = [
     pytest.param(case, id=case.name, marks=pytest.mark.xfail(reason=KNOWN_GAPS[case.name]))
