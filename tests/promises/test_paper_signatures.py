@@ -10,9 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from promises import services
-from promises.models import PaperSigning
-
-from promises.models import Promise, PromiseTransition, PromiseVersion, Signature
+from promises.models import PaperSigning, Promise, PromiseTransition, PromiseVersion, Signature
 from promises.services import promise_snapshot
 from promises.snapshot import sha256_of
 from tests.promises.fixtures_ui import *  # noqa: F403  (fixtures)

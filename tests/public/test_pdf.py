@@ -106,7 +106,9 @@ def test_pdf_is_rendered_once_per_publication(client, demo, monkeypatch):
     promise = katrineholm()
     calls = []
     render = pdf.render_promise_pdf
-    monkeypatch.setattr(pdf, "render_promise_pdf", lambda p: calls.append(p.promise.id) or render(p))
+    monkeypatch.setattr(
+        pdf, "render_promise_pdf", lambda p: calls.append(p.promise.id) or render(p)
+    )
     first = client.get(f"/medborgarloften/{promise.pk}/pdf/").content
     second = client.get(f"/medborgarloften/{promise.pk}/pdf/").content
     assert first == second
