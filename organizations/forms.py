@@ -11,6 +11,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyFormMixin
+from core.validators import date_limits
 from organizations.models import (
     Area,
     Membership,
@@ -145,11 +146,13 @@ class PartnershipProposalForm(CrispyFormMixin, forms.Form):
         label=_("Överenskommelsen gäller från"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=date_limits(),
     )
     agreement_end_date = forms.DateField(
         label=_("Överenskommelsen gäller till"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=date_limits(),
     )
     require_mfa_for_signing = forms.BooleanField(
         label=_("Kräv tvåstegsverifiering vid underskrift"),

@@ -12,8 +12,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyFormMixin
+from core.validators import EARLIEST_DATE, LATEST_DATE, date_limits
 from organizations.models import Area, Organisation, Partnership, SignatoryRequirement, Theme
-from promises.models import EARLIEST_DATE, LATEST_DATE, Commitment, Promise
+from promises.models import Commitment, Promise
 from situation.models import Finding, SituationReport
 
 PROMISE_FORM_FIELDS = [
@@ -298,7 +299,10 @@ class PaperSignatureForm(CrispyFormMixin, forms.Form):
     name = forms.CharField(label=_("Namn"), max_length=200)
     title = forms.CharField(label=_("Roll"), max_length=120, required=False)
     date = forms.DateField(
-        label=_("Datum (om det står i dokumentet)"), required=False, widget=_date_widget()
+        label=_("Datum (om det står i dokumentet)"),
+        required=False,
+        widget=_date_widget(),
+        validators=date_limits(),
     )
     place = forms.CharField(label=_("Ort"), max_length=120, required=False)
 

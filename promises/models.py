@@ -7,12 +7,10 @@ has signed. Changing a published promise edits the working copy while the
 public keeps seeing the signed version.
 """
 
-from datetime import date
-
 import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Now
@@ -20,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from core.models import TimeStampedModel, VersionedModel
+from core.validators import date_limits
 from organizations.models import (
     Area,
     Organisation,
@@ -46,8 +45,6 @@ class PromiseQuerySet(PartnershipScopedQuerySet):
 # minutes: real promises are a page or two and run one to three years (an extension
 # included). Forms and full_clean() both enforce them (a TextField's max_length alone
 # reaches only the form).
-EARLIEST_DATE = date(2000, 1, 1)
-LATEST_DATE = date(2100, 12, 31)
 LONGEST_PERIOD_YEARS = 10
 INTRODUCTION_MAX_LENGTH = 20_000
 EFFECT_GOAL_MAX_LENGTH = 4_000
@@ -58,14 +55,6 @@ NOTE_MAX_LENGTH = 2_000
 
 def _text_limit(length: int) -> dict:
     return {"max_length": length, "validators": [MaxLengthValidator(length)]}
-
-
-def _date_limits() -> list:
-    message = _("Ange ett datum mellan 2000-01-01 och 2100-12-31.")
-    return [
-        MinValueValidator(EARLIEST_DATE, message=message),
-        MaxValueValidator(LATEST_DATE, message=message),
-    ]
 
 
 @pghistory.track(exclude=["updated_at"])
@@ -87,13 +76,13 @@ class Promise(VersionedModel):
         Partnership, on_delete=models.PROTECT, related_name="promises", verbose_name=_("samverkan")
     )
     title = models.CharField(_("rubrik"), max_length=200)
-    valid_from_date = models.DateField(_("gäller från"), validators=_date_limits())
-    valid_to_date = models.DateField(_("gäller till"), validators=_date_limits())
+    valid_from_date = models.DateField(_("gäller från"), validators=date_limits())
+    valid_to_date = models.DateField(_("gäller till"), validators=date_limits())
     extended_to_date = models.DateField(
         _("förlängt till"),
         null=True,
         blank=True,
-        validators=_date_limits(),
+        validators=date_limits(),
         help_text=_("Fyll i om löftet har förlängts efter den ursprungliga perioden."),
     )
     introduction = models.TextField(

@@ -57,7 +57,14 @@ def promise_return(request: HttpRequest, pk: int) -> HttpResponse:
     promise = _promise(request, pk)
     _require(request, "promises.coordinate_promise", promise)
     form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        # A note that cannot be kept (too long, a NUL) stops the action: nothing happens
+        # without the words the coordinator meant to leave in the history.
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(promise)
+    note = form.cleaned_data["note"]
     try:
         services.promise_return_to_draft(user=request.user, promise=promise, note=note)
     except ValidationError as error:
@@ -94,7 +101,14 @@ def promise_amend(request: HttpRequest, pk: int) -> HttpResponse:
     promise = _promise(request, pk)
     _require(request, "promises.coordinate_promise", promise)
     form = NoteForm(request.POST)
-    note = form.cleaned_data["note"] if form.is_valid() else ""
+    if not form.is_valid():
+        # A note that cannot be kept (too long, a NUL) stops the action: nothing happens
+        # without the words the coordinator meant to leave in the history.
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(promise)
+    note = form.cleaned_data["note"]
     try:
         services.promise_amend(user=request.user, promise=promise, note=note)
     except ValidationError as error:
