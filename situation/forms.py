@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import CrispyFormMixin
+from core.validators import EARLIEST_DATE, LATEST_DATE
 from organizations.models import Area, Partnership, Theme
 from situation.csv_import import MAX_BYTES
 from situation.models import (
@@ -21,10 +22,8 @@ from situation.models import (
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
-#: Dates the workspace accepts: anything outside is a typing error (0001-01-01, 9999-12-31),
-#: and date arithmetic (periods, due dates) stays far from Python's limits.
-EARLIEST_DATE = date(2000, 1, 1)
-LATEST_DATE = date(2100, 12, 31)
+#: Dates the workspace accepts (core.validators, one range for every app): anything outside
+#: is a typing error (0001-01-01, 9999-12-31), and date arithmetic stays far from its limits.
 #: The largest ``lock_version`` a PositiveIntegerField holds.
 MAX_LOCK_VERSION = 2**31 - 1
 
