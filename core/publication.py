@@ -76,14 +76,22 @@ def _bump_generation() -> None:
         cache.set(GENERATION_KEY, secrets.randbits(48), timeout=None)
 
 
+#: How long a version first asked for by a page lives. Any URL names a scope
+#: (``/kommuner/<anything>/``), so these must not pile up for ever; a version that expires
+#: is replaced by a fresh one, which only makes its pages miss once.
+ASKED_VERSION_TIMEOUT = 24 * 60 * 60
+
+
 def scope_versions(*scopes: str) -> list[int]:
     """The epoch and the version of each scope, in that order: one cache round trip."""
     keys = [EPOCH_KEY, *(SCOPE_PREFIX + s for s in scopes)]
     found = cache.get_many(keys)
     missing = [k for k in keys if k not in found]
     if missing:
+        lasting = (EPOCH_KEY, SCOPE_PREFIX + NATIONAL)
         for key in missing:
-            cache.add(key, secrets.randbits(48), timeout=None)
+            timeout = None if key in lasting else ASKED_VERSION_TIMEOUT
+            cache.add(key, secrets.randbits(48), timeout=timeout)
         found.update(cache.get_many(missing))
     return [found.get(k, 0) for k in keys]
 

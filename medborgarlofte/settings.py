@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous cached pages, answered before sessions, auth and the rest (public.caching).
+    "public.caching.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.SessionAndCacheMiddleware",
     "django.middleware.locale.LocaleMiddleware",

@@ -1,41 +1,64 @@
-"""Caching of anonymous public pages.
+"""Caching of anonymous public pages, and serving them before the rest of the stack runs.
 
-A cached page is keyed by the publication generation (``core.publication``),
-so publishing anything makes every cached page stale at once; by the active
-language, so an English visitor never leaves English for a Swedish one; by
-today's date, because "gällande" and "avslutat" follow from the signed period
-and the date; by the path; and by the *canonical form of the query parameters
-the view reads* — nothing else. Unknown parameters (``?utm_source=…``, a
-random ``?x=123`` to bust the cache) and the order of the parameters make no
-new entry. Browsers and proxies get ``Cache-Control: public`` with an ETag and
-must revalidate, which turns repeat visits into cheap 304s without ever
-showing stale content.
+A cached page is keyed by the versions of the *scopes* it shows
+(``core.publication.scope_versions``): a promise's page on ``promise:<id>``, a
+kommun's page and feed on ``kommun:<slug>``, every other page (start page,
+kommuner, Sverige, search, sitemap, feeds, lists) on ``national`` — plus the
+epoch that renews everything (an organisation renamed). A publication renews
+only the scopes it changed, so an activity report on one promise leaves every
+other promise, every kommun and the start page in the cache. Further keyed by
+the active language, so an English visitor never leaves English for a Swedish
+one; by today's date, because "gällande" and "avslutat" follow from the signed
+period and the date; by the path; and by the *canonical form of the query
+parameters the view reads* — nothing else. Unknown parameters
+(``?utm_source=…``, a random ``?x=123`` to bust the cache) and the order of the
+parameters make no new entry. Browsers and proxies get ``Cache-Control:
+public`` with an ETag and must revalidate, which turns repeat visits into cheap
+304s without ever showing stale content.
 
 Only signed-in visitors get a page of their own (the header names them). A
 session cookie alone does not make a visitor signed in: a cookie that is not a
 session key, or names no session, is answered from the cache like any anonymous
 visit, and is told to go away (see ``core.middleware``).
+
+``PageCacheMiddleware``, right after WhiteNoise, answers an anonymous GET or
+HEAD from the cache before sessions, authentication and the rest of the stack
+run. It stores and serves only what that stack answered to an anonymous request
+without a session: the response on its way out, with every header the
+middleware below it added (Vary, Content-Language, X-Frame-Options, the CSP,
+Content-Length), so a page served early is byte for byte the page served late.
+It computes the key exactly as ``public_page`` does — the language as
+``LocaleMiddleware`` picks it, the scopes and the canonical parameters of the
+view the URL resolves to — and lets everything else through.
 """
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponseNotModified
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.middleware.common import CommonMiddleware
+from django.middleware.locale import LocaleMiddleware
+from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import timezone, translation
-from django.utils.cache import patch_cache_control
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
-from core.publication import generation
+from core.middleware import WORKSPACE_PREFIXES, could_be_a_session
+from core.publication import NATIONAL, municipality_scope, promise_scope, scope_versions
 
 PAGE_TIMEOUT = 60 * 60
 
 #: ``request -> canonical query string`` (``""`` when the view reads none), or None when
 #: the parameters are invalid: the view then answers (a 400 or 404) and nothing is cached.
 CacheKeyParams = Callable[[HttpRequest], str | None]
+#: ``resolver match -> the scopes the page shows`` (``core.publication``).
+PageScopes = Callable[[ResolverMatch | None], tuple[str, ...]]
 
 
 def no_parameters(request: HttpRequest) -> str:
@@ -46,6 +69,25 @@ def no_parameters(request: HttpRequest) -> str:
 def every_parameter(request: HttpRequest) -> str:
     """The whole query string in a fixed order: safe for a view that has not said what it reads."""
     return urlencode(sorted(request.GET.lists()), doseq=True)
+
+
+#: The pages that show one promise or one kommun, by URL name; every other page is national.
+_SCOPE_BY_VIEW: dict[str, Callable[[dict], str]] = {
+    "public:promise-detail": lambda kwargs: promise_scope(kwargs["pk"]),
+    "public:promise-pdf": lambda kwargs: promise_scope(kwargs["pk"]),
+    "public:municipality-detail": lambda kwargs: municipality_scope(kwargs["slug"]),
+    "public:municipality-feed": lambda kwargs: municipality_scope(kwargs["slug"]),
+}
+
+
+def page_scopes(match: ResolverMatch | None) -> tuple[str, ...]:
+    """The scopes a page shows, from its URL name and arguments; ``national`` for the rest.
+
+    A promise page also shows the titles of its predecessor and successors: the
+    resolver in ``promises.search`` renews their pages when a title changes.
+    """
+    scope = _SCOPE_BY_VIEW.get(match.view_name) if match is not None else None
+    return (scope(match.kwargs),) if scope is not None else (NATIONAL,)
 
 
 def signed_in(request: HttpRequest) -> bool:
@@ -59,32 +101,69 @@ def signed_in(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES and SESSION_KEY in request.session
 
 
-def _cache_key(request: HttpRequest, params: str) -> str:
+def _cache_key(request: HttpRequest, params: str, scopes: tuple[str, ...] = (NATIONAL,)) -> str:
+    """One cache round trip for the versions; the language is the active one."""
+    versions = ".".join(str(v) for v in scope_versions(*scopes))
     language = translation.get_language() or settings.LANGUAGE_CODE
     target = hashlib.sha256(f"{request.path}?{params}".encode()).hexdigest()
-    return f"public-page:{generation()}:{language}:{timezone.localdate()}:{target}"
+    return f"public-page:{versions}:{language}:{timezone.localdate()}:{target}"
 
 
-def public_page(view=None, *, params: CacheKeyParams = every_parameter):
+@dataclass
+class PageCache:
+    """What ``public_page`` keys a view on; the middleware finds it on the resolved view."""
+
+    params: CacheKeyParams
+    scopes: PageScopes
+    #: Set once a HEAD has reached the view: only then is a HEAD answered early, so a view
+    #: behind ``require_GET`` keeps answering HEAD with its 405.
+    head_allowed: bool = False
+
+    def key(self, request: HttpRequest, match: ResolverMatch | None) -> str | None:
+        """The cache key of this request, or None when its parameters are invalid."""
+        canonical = self.params(request)
+        if canonical is None:
+            return None
+        return _cache_key(request, canonical, self.scopes(match))
+
+
+def _not_modified(response: HttpResponse) -> HttpResponseNotModified:
+    """A 304 carrying what the page carried, except what describes a body."""
+    not_modified = HttpResponseNotModified()
+    for header, value in response.headers.items():
+        if header.lower() not in ("content-type", "content-length"):
+            not_modified.headers[header] = value
+    # As CommonMiddleware gives the late path's 304.
+    not_modified.headers["Content-Length"] = str(len(not_modified.content))
+    return not_modified
+
+
+def public_page(
+    view=None, *, params: CacheKeyParams = every_parameter, scopes: PageScopes = page_scopes
+):
     """Cache a public GET view for visitors who are not signed in.
 
     ``params`` gives the canonical form of the query parameters the view reads
     (``no_parameters`` for a view that reads none); the default keys on every
-    parameter, in a fixed order.
+    parameter, in a fixed order. ``scopes`` names what the page shows
+    (``page_scopes``: by URL name, ``national`` unless it is one promise's or one
+    kommun's page).
     """
     if view is None:
-        return lambda view: public_page(view, params=params)
+        return lambda view: public_page(view, params=params, scopes=scopes)
+    spec = PageCache(params=params, scopes=scopes)
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        if request.method == "HEAD":
+            spec.head_allowed = True
         if request.method not in ("GET", "HEAD") or signed_in(request):
             response = view(request, *args, **kwargs)
             patch_cache_control(response, private=True, no_cache=True)
             return response
-        canonical = params(request)
-        if canonical is None:
+        key = spec.key(request, getattr(request, "resolver_match", None))
+        if key is None:
             return view(request, *args, **kwargs)
-        key = _cache_key(request, canonical)
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)
@@ -94,13 +173,105 @@ def public_page(view=None, *, params: CacheKeyParams = every_parameter):
                 response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
                 patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
                 cache.set(key, response, PAGE_TIMEOUT)
-        if response.status_code == 200 and request.headers.get("If-None-Match") == response.get(
-            "ETag"
-        ):
+        if response.status_code != 200:
+            return response
+        if request.headers.get("If-None-Match") == response.get("ETag"):
             not_modified = HttpResponseNotModified()
             not_modified["ETag"] = response["ETag"]
             patch_cache_control(not_modified, public=True, max_age=0, must_revalidate=True)
             return not_modified
+        # For PageCacheMiddleware: store the page as the whole stack answered it.
+        response.page_cache_key = key
         return response
 
+    # functools.wraps copies it onto require_GET's and login_not_required's wrappers.
+    wrapped.page_cache = spec
     return wrapped
+
+
+def _without_language(request: HttpRequest) -> str:
+    """The path without its language prefix: ``/en/arbetsyta/`` is ``/arbetsyta/``."""
+    prefix = f"/{request.LANGUAGE_CODE}/"
+    path = request.path_info
+    return path[len(prefix) - 1 :] if path.startswith(prefix) else path
+
+
+class PageCacheMiddleware:
+    """Anonymous GET and HEAD of a cached public page, answered before the rest of the stack.
+
+    Placed right after WhiteNoise: SecurityMiddleware still adds its headers
+    (nosniff, referrer policy, HSTS) to what this returns. Everything below adds
+    its headers before the page is stored (see the module docstring), so an
+    early page carries the same headers as a late one.
+
+    Served early only to a request without a session cookie, or with one that
+    cannot name a session (``core.middleware.could_be_a_session``), which is told
+    to go away as ``SessionMiddleware`` would. A cookie that may be real goes the
+    whole way: it may be a signed-in user's. Never a workspace path, never a view
+    that is not a ``public_page``, never an entry the stack did not store.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        # Their request halves, run here as the late path runs them: the same language
+        # (from the /en/ prefix, never from a cookie) and the same host check.
+        self.locale = LocaleMiddleware(get_response)
+        self.common = CommonMiddleware(get_response)
+
+    def __call__(self, request):
+        cookie = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+        anonymous = request.method in ("GET", "HEAD") and (
+            cookie is None or not could_be_a_session(cookie)
+        )
+        if not anonymous:
+            return self.get_response(request)
+        early = self._early(request, bogus_cookie=cookie is not None)
+        if early is not None:
+            return early
+        response = self.get_response(request)
+        key = getattr(response, "page_cache_key", None)
+        if (
+            key is not None
+            and cookie is None
+            and response.status_code == 200
+            and not response.cookies
+            and not response.streaming
+            and not getattr(response, "page_cache_complete", False)
+        ):
+            response.page_cache_complete = True
+            cache.set(key, response, PAGE_TIMEOUT)
+        return response
+
+    def _early(self, request, *, bogus_cookie: bool) -> HttpResponse | None:
+        try:
+            if self.common.process_request(request) is not None:  # e.g. PREPEND_WWW
+                return None
+        except (PermissionDenied, SuspiciousOperation):
+            return None  # a host not allowed: the late path refuses it, with its error page
+        with translation.override(translation.get_language()):  # the thread's language after
+            self.locale.process_request(request)
+            try:
+                match = resolve(request.path_info)
+            except Resolver404:
+                return None
+            spec = getattr(match.func, "page_cache", None)
+            if spec is None or _without_language(request).startswith(WORKSPACE_PREFIXES):
+                return None
+            if request.method == "HEAD" and not spec.head_allowed:
+                return None
+            key = spec.key(request, match)
+        response = cache.get(key) if key is not None else None
+        if response is None or not getattr(response, "page_cache_complete", False):
+            return None
+        if request.headers.get("If-None-Match") == response.get("ETag"):
+            response = _not_modified(response)
+        if bogus_cookie:
+            # What SessionMiddleware does with a cookie that named no session.
+            response.delete_cookie(
+                settings.SESSION_COOKIE_NAME,
+                path=settings.SESSION_COOKIE_PATH,
+                domain=settings.SESSION_COOKIE_DOMAIN,
+                samesite=settings.SESSION_COOKIE_SAMESITE,
+            )
+            patch_vary_headers(response, ("Cookie",))
+        return response

@@ -1,0 +1,344 @@
+"""The public page cache (issue 17): each page keyed on the scopes it shows, and cached pages
+answered before sessions, authentication and the rest of the stack run.
+
+A page served from the cache costs no query; one that was renewed is built again. A page
+served early never reached ``SessionMiddleware``, so its request has no ``session``.
+"""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test import Client, modify_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from activities import services as activity_services
+from core import publication
+from followups import services as followup_services
+from followups.models import FollowUp
+from promises import services as promise_services
+from public.caching import _without_language
+from tests.activities.factories import (
+    ActivityFactory,
+    ActivityPlanFactory,
+    CommitmentFactory,
+    FollowUpFactory,
+    PromiseFactory,
+)
+from tests.factories import publish_working_copy, sign
+
+pytestmark = pytest.mark.django_db
+
+EARLY = "public.caching.PageCacheMiddleware"
+
+
+def get(client, url, **extra):
+    """``(queries, response)`` of one GET."""
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **extra)
+    return len(queries), response
+
+
+def cached(client, url) -> bool:
+    """Whether ``url`` comes from the cache: no query at all."""
+    count, response = get(client, url)
+    assert response.status_code == 200, url
+    return count == 0
+
+
+def served_early(response) -> bool:
+    return not hasattr(response.wsgi_request, "session")
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run what a publication does after its commit, as it does in production."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def kalmar_a(kalmar_partnership, run_on_commit):
+    """Promise A in Kalmar, published, with an activity on a signed commitment."""
+    promise = PromiseFactory(partnership=kalmar_partnership, title="Löfte A i Kalmar")
+    commitment = CommitmentFactory(promise=promise, text="Polisen patrullerar i centrum.")
+    CommitmentFactory(promise=promise, text="Kommunen informerar invånarna.")
+    with run_on_commit():
+        publish_working_copy(promise)
+    plan = ActivityPlanFactory(promise=promise, year=2020)
+    activity = ActivityFactory(plan=plan, commitment=commitment, title="Kvällspatrull")
+    with run_on_commit():
+        publication.changed(f"promise:{promise.pk}")  # the activity, as activity_create does
+    promise.activity = activity
+    return promise
+
+
+@pytest.fixture
+def katrineholm_b(katrineholm_partnership, run_on_commit):
+    """Promise B, in another kommun."""
+    promise = PromiseFactory(partnership=katrineholm_partnership, title="Löfte B i Katrineholm")
+    CommitmentFactory(promise=promise, text="Vi håller trygghetsvandringar.")
+    with run_on_commit():
+        publish_working_copy(promise)
+    return promise
+
+
+@pytest.fixture
+def pages(kalmar_a, katrineholm_b):
+    urls = {
+        "a": kalmar_a.get_public_url(),
+        "b": katrineholm_b.get_public_url(),
+        "kalmar": reverse("public:municipality-detail", args=["kalmar"]),
+        "katrineholm": reverse("public:municipality-detail", args=["katrineholm"]),
+        "start": reverse("public:home"),
+        "kommuner": reverse("public:municipality-list"),
+        "sverige": reverse("public:sweden"),
+        "search": reverse("public:search") + "?q=patrullerar",
+    }
+    return urls
+
+
+def warm(client, urls: dict) -> None:
+    for url in urls.values():
+        assert client.get(url).status_code == 200, url
+    assert all(cached(client, url) for url in urls.values())
+
+
+# --- Scoped renewal ------------------------------------------------------------------
+
+
+def test_an_activity_report_renews_only_its_promise_page(
+    client, pages, kalmar_a, kalmar_coordinator, run_on_commit
+):
+    warm(client, pages)
+    with run_on_commit():
+        activity_services.activity_report_create(
+            user=kalmar_coordinator,
+            activity=kalmar_a.activity,
+            today=date(2020, 6, 1),
+            performed_date=date(2020, 2, 1),
+            count=3,
+        )
+    assert not cached(client, pages["a"])
+    for name in ("b", "kalmar", "katrineholm", "start", "kommuner", "sverige", "search"):
+        assert cached(client, pages[name]), name
+
+
+def test_a_followup_renews_its_promise_its_kommun_and_the_lists_only(
+    client, pages, kalmar_a, kalmar_coordinator, kalmar_police_coordinator, run_on_commit
+):
+    followup = FollowUpFactory(promise=kalmar_a, title="Tertial 1 2020")
+    followup_services.followup_start_draft(user=kalmar_coordinator, followup=followup)
+    followup_services.followup_approve(user=kalmar_coordinator, followup=followup)
+    followup_services.followup_approve(user=kalmar_police_coordinator, followup=followup)
+    warm(client, pages)
+    with run_on_commit():
+        followup_services.followup_publish(user=kalmar_coordinator, followup=followup)
+    assert FollowUp.objects.get(pk=followup.pk).status == FollowUp.Status.PUBLISHED
+    for name in ("a", "kalmar", "start"):
+        assert not cached(client, pages[name]), name
+    assert "Tertial 1 2020" in client.get(pages["a"]).text
+    assert "Tertial 1 2020" in client.get(pages["kalmar"]).text
+    for name in ("b", "katrineholm"):
+        assert cached(client, pages[name]), name
+
+
+def test_publishing_a_promise_renews_its_kommun_and_the_national_lists(
+    client, pages, publish_kalmar_promise, run_on_commit
+):
+    warm(client, pages)
+    with run_on_commit():
+        new = publish_kalmar_promise(title="Ett nytt löfte i Kalmar")
+    for name in ("kalmar", "start", "kommuner", "sverige"):
+        assert not cached(client, pages[name]), name
+    assert "Ett nytt löfte i Kalmar" in client.get(pages["kalmar"]).text
+    assert client.get(new.get_public_url()).status_code == 200
+    for name in ("a", "b", "katrineholm"):
+        assert cached(client, pages[name]), name
+
+
+def test_a_successor_renews_its_predecessors_page(
+    client,
+    kalmar_partnership,
+    kalmar_coordinator,
+    kalmar_police_chief,
+    kalmar_municipal_signatory,
+    run_on_commit,
+):
+    """A promise page shows its successors' signed titles: publishing one renews it."""
+    first = PromiseFactory(partnership=kalmar_partnership, title="Kalmar 2020")
+    CommitmentFactory(promise=first, text="Vi gör något.")
+    with run_on_commit():
+        publish_working_copy(first)
+    url = first.get_public_url()
+    client.get(url)
+    assert cached(client, url)
+    with run_on_commit():
+        successor = promise_services.promise_copy_forward(user=kalmar_coordinator, promise=first)
+        promise_services.promise_submit_for_signing(user=kalmar_coordinator, promise=successor)
+        for signer in (kalmar_police_chief, kalmar_municipal_signatory):
+            sign(signer, successor)
+    successor.refresh_from_db()
+    assert successor.published_version_id
+    assert not cached(client, url)
+    assert successor.title in client.get(url).text
+
+
+def test_an_organisation_renamed_renews_every_page(client, pages, kalmar, run_on_commit):
+    warm(client, pages)
+    with run_on_commit():
+        # What organizations.admin does on saving an organisation.
+        type(kalmar).objects.filter(pk=kalmar.pk).update(name="Kalmar kommun (nytt namn)")
+        publication.changed_everywhere()
+    for name, url in pages.items():
+        assert not cached(client, url), name
+
+
+# --- Served early ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["a", "kalmar", "start", "search"])
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_served_early_with_the_headers_of_the_late_path(pages, name, prefix):
+    url = prefix + pages[name]
+    with modify_settings(MIDDLEWARE={"remove": [EARLY]}):
+        late_client = Client()
+        late = late_client.get(url)
+        assert not served_early(late)
+        late_304 = late_client.get(url, headers={"if-none-match": late["ETag"]})
+    assert late.status_code == 200 and late_304.status_code == 304
+
+    from django.core.cache import cache
+
+    cache.clear()
+    client = Client()
+    first = client.get(url)
+    assert not served_early(first)
+    count, early = get(client, url)
+    assert count == 0 and served_early(early)
+    count, early_304 = get(client, url, headers={"if-none-match": early["ETag"]})
+    assert count == 0 and served_early(early_304) and early_304.status_code == 304
+
+    assert early.content == late.content
+    assert dict(early.headers) == dict(late.headers)
+    assert dict(early_304.headers) == dict(late_304.headers)
+    for header in (
+        "Content-Security-Policy",
+        "X-Frame-Options",
+        "Vary",
+        "Content-Language",
+        "Cache-Control",
+        "ETag",
+        "X-Content-Type-Options",
+    ):
+        assert early[header], header
+    assert early["Content-Language"] == ("en" if prefix else "sv")
+    assert not early.cookies
+
+
+def test_unknown_parameters_are_served_early_from_the_canonical_entry(client, pages):
+    client.get(pages["kommuner"])
+    count, response = get(client, pages["kommuner"] + "?utm_source=nyhetsbrev&x=1")
+    assert count == 0 and served_early(response)
+    client.get(reverse("public:search") + "?lan=08&q=patrullerar")
+    count, response = get(client, reverse("public:search") + "?q=++patrullerar&lan=08&sida=1")
+    assert count == 0 and served_early(response)
+
+
+def test_invalid_parameters_are_never_served_from_the_cache(client, pages):
+    url = reverse("public:search") + "?sida=abc"
+    for _ in range(2):
+        response = client.get(url)
+        assert response.status_code == 400 and not served_early(response)
+        assert "Sidnumret ska vara ett heltal." in response.text
+
+
+def test_a_bogus_cookie_is_served_early_and_told_to_go_away_as_late(settings, pages):
+    url = pages["kalmar"]
+    with modify_settings(MIDDLEWARE={"remove": [EARLY]}):
+        late_client = Client()
+        late_client.get(url)
+        late_client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session-key"
+        late = late_client.get(url)
+    from django.core.cache import cache
+
+    cache.clear()
+    client = Client()
+    client.get(url)
+    client.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session-key"
+    count, early = get(client, url)
+    assert count == 0 and served_early(early)
+    assert dict(early.headers) == dict(late.headers)
+    assert early.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == 0
+    assert str(early.cookies) == str(late.cookies)
+
+
+def test_a_signed_in_user_never_gets_the_cached_page(client, pages, kalmar_coordinator):
+    for url in (pages["a"], pages["start"]):
+        client.get(url)
+        assert cached(client, url)
+    client.force_login(kalmar_coordinator)
+    for url in (pages["a"], pages["start"]):
+        response = client.get(url)
+        assert not served_early(response)
+        assert "private" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+        assert "Logga ut" in response.text
+    # And what the signed-in user saw is kept from everyone else.
+    anonymous = Client()
+    for url in (pages["a"], pages["start"]):
+        count, response = get(anonymous, url)
+        assert count == 0 and served_early(response)
+        assert "Logga ut" not in response.text
+
+
+def test_an_english_page_never_serves_a_swedish_entry(client, pages):
+    url = pages["a"]
+    client.get(url)
+    assert cached(client, url)
+    english = client.get(f"/en{url}")
+    assert not served_early(english)
+    assert '<html lang="en">' in english.text and english["Content-Language"] == "en"
+    count, again = get(client, f"/en{url}")
+    assert count == 0 and served_early(again) and '<html lang="en">' in again.text
+    # A Swedish address is Swedish whatever the browser asks for.
+    client.cookies["django_language"] = "en"
+    count, swedish = get(client, url, headers={"accept-language": "en"})
+    assert count == 0 and served_early(swedish)
+    assert '<html lang="sv">' in swedish.text and swedish["Content-Language"] == "sv"
+
+
+def test_workspace_paths_are_never_served_early(client, pages):
+    for path in ("/arbetsyta/", "/en/arbetsyta/"):
+        for _ in range(2):
+            response = client.get(path)
+            assert response.status_code == 302 and not served_early(response)
+            assert _without_language(response.wsgi_request) == "/arbetsyta/"
+
+
+def test_a_post_is_never_answered_from_the_cache(client, pages):
+    client.get(pages["start"])
+    response = client.post(pages["start"])
+    assert response.status_code == 405 and not served_early(response)
+
+
+def test_head_is_answered_early_only_where_the_view_answers_it(client, pages):
+    """A view behind ``require_GET`` keeps its 405; one that takes HEAD is served early."""
+    url = pages["kalmar"]
+    client.get(url)
+    first = client.head(url)
+    assert not served_early(first)
+    with CaptureQueriesContext(connection) as queries:
+        second = client.head(url)
+    assert second.status_code == first.status_code
+    if first.status_code == 200:
+        assert len(queries) == 0 and served_early(second)
+        assert second["ETag"] == client.get(url)["ETag"]
+    else:
+        assert first.status_code == 405 and not served_early(second)
+
+
+def test_a_host_not_allowed_is_refused_even_when_the_page_is_cached(client, pages):
+    client.get(pages["start"])
+    for _ in range(2):
+        response = client.get(pages["start"], headers={"host": "evil.example"})
+        assert response.status_code == 400 and not served_early(response)
