@@ -32,6 +32,7 @@ from activities.selectors import activities_with_relations, activity_progress, c
 from core.concurrency import StaleObjectError
 from core.dashboard import Panel
 from core.errors import attach_errors, flash_errors
+from core.pagination import page_of
 from organizations.models import Area
 from promises.models import Promise
 
@@ -67,18 +68,24 @@ def dashboard_panel(request: HttpRequest) -> Panel | None:
 
 def plan_list(request: HttpRequest) -> HttpResponse:
     """The activity plans of the user's partnerships, and a form to start one."""
-    plans = (
+    page = page_of(
+        request,
         ActivityPlan.objects.visible_to(request.user)
         .select_related("promise")
         .annotate(activity_count=Count("activities"))
-        .order_by("promise__title", "-year")
+        .order_by("promise__title", "-year", "pk"),
     )
     editable = Promise.objects.editable_by(request.user).order_by("-valid_from_date", "title")
     form = ActivityPlanForm(promises=editable) if editable.exists() else None
     return render(
         request,
         "activities/plan_list.html",
-        {"plans": plans, "form": form, "breadcrumbs": [(_("Aktivitetsplaner"), None)]},
+        {
+            "page": page,
+            "plans": page.object_list,
+            "form": form,
+            "breadcrumbs": [(_("Aktivitetsplaner"), None)],
+        },
     )
 
 

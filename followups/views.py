@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from core.concurrency import StaleObjectError
 from core.dashboard import Panel
 from core.errors import attach_errors, flash_errors
+from core.pagination import PAGE_PARAMETER, page_number, page_of
 from followups import permissions as perms
 from followups import services, sheet
 from followups.forms import (
@@ -64,16 +65,16 @@ def dashboard_panel(request: HttpRequest) -> Panel | None:
 
 
 def followup_list(request: HttpRequest) -> HttpResponse:
-    """Follow-ups of the user's promises, grouped by promise, with the schedule action."""
-    followups = list(workspace_followups(request.user))
-    promises = list(
-        Promise.objects.visible_to(request.user)
-        .select_related("partnership")
-        .order_by("-valid_from_date", "title")
-    )
+    """Follow-ups of the user's promises, grouped by promise, with the schedule action.
+
+    One page of promises at a time (a national administrator sees every promise in
+    Sweden), each with all its follow-ups: a fixed number of queries per page.
+    """
+    page = page_of(request, _listed_promises(request.user))
+    promises = list(page.object_list)
     by_promise = {p.pk: [] for p in promises}
-    for followup in followups:
-        by_promise.setdefault(followup.promise_id, []).append(followup)
+    for followup in workspace_followups(request.user).filter(promise__in=promises):
+        by_promise[followup.promise_id].append(followup)
     # Follow-ups assess the signed version: only live promises can be scheduled.
     planned = {
         s.id: len(services.followup_periods(s))
@@ -93,10 +94,38 @@ def followup_list(request: HttpRequest) -> HttpResponse:
         "followups/followup_list.html",
         {
             "groups": groups,
+            "page": page,
             "today": timezone.localdate(),
             "breadcrumbs": [(_("Uppföljningar"), None)],
         },
     )
+
+
+def _listed_promises(user):
+    """The promises of the follow-up list, in its order; the parties are prefetched for
+    the coordinate check, which asks them of every promise on the page."""
+    return (
+        Promise.objects.visible_to(user)
+        .select_related("partnership")
+        .prefetch_related("partnership__municipalities", "partnership__other_partners")
+        .order_by("-valid_from_date", "title", "pk")
+    )
+
+
+def _list_url(user, promise) -> str:
+    """The follow-up list at the page and section where ``promise`` is shown."""
+    before = (
+        _listed_promises(user)
+        .filter(
+            Q(valid_from_date__gt=promise.valid_from_date)
+            | Q(valid_from_date=promise.valid_from_date, title__lt=promise.title)
+            | Q(valid_from_date=promise.valid_from_date, title=promise.title, pk__lt=promise.pk)
+        )
+        .count()
+    )
+    number = page_number(before)
+    query = f"?{PAGE_PARAMETER}={number}" if number > 1 else ""
+    return f"{LIST_URL}{query}#lofte-{promise.pk}"
 
 
 @require_POST
@@ -109,13 +138,13 @@ def followup_schedule(request: HttpRequest, promise_pk: int) -> HttpResponse:
         created = services.followups_schedule(user=request.user, promise=promise)
     except ValidationError as error:
         flash_errors(request, error)
-        return redirect(f"{LIST_URL}#lofte-{promise.pk}")
+        return redirect(_list_url(request.user, promise))
     messages.success(
         request,
         _("%(count)s uppföljningar är schemalagda för %(title)s.")
         % {"count": len(created), "title": promise.title},
     )
-    return redirect(f"{LIST_URL}#lofte-{promise.pk}")
+    return redirect(_list_url(request.user, promise))
 
 
 def _load(request, pk) -> FollowUp:

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from core.dashboard import Panel
+from core.pagination import page_of
 from organizations import permissions as perms
 from organizations.models import (
     Invitation,
@@ -25,6 +27,7 @@ from organizations.services import promises_awaiting_signatures
 from organizations.views.common import forbid_unless, organisation_for, partnership_for
 
 Role = Membership.Role
+MEMBERS_PER_PAGE = 50
 
 
 def dashboard_panel(request: HttpRequest) -> Panel:
@@ -162,12 +165,12 @@ def first_run_panel(request: HttpRequest) -> Panel | None:
 def organisation_list(request: HttpRequest) -> HttpResponse:
     """The user's organisations; for the national administrator, every one, searchable."""
     query = request.GET.get("q", "").strip()[:80]
-    organisations = Organisation.objects.visible_to(request.user).order_by("kind", "name")
+    organisations = Organisation.objects.visible_to(request.user).order_by("kind", "name", "pk")
     if query:
         organisations = organisations.filter(
             Q(name__icontains=query) | Q(full_name__icontains=query)
         )
-    page = Paginator(organisations, 50).get_page(request.GET.get("sida"))
+    page = page_of(request, organisations, per_page=50)
     return render(
         request,
         "organizations/organisation_list.html",
@@ -180,10 +183,18 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     """An organisation the user belongs to: members, invitations, partnerships."""
     organisation = organisation_for(request, slug)
     administers = perms.can_administer_organisation(request.user, organisation)
+    # One page of people (an organisation may have many), each with all their roles here.
+    page = page_of(
+        request,
+        get_user_model()
+        .objects.filter(pk__in=organisation.memberships.values("user_id"))
+        .order_by("last_name", "first_name", "username", "pk"),
+        per_page=MEMBERS_PER_PAGE,
+    )
     memberships = list(
-        organisation.memberships.select_related("user").order_by(
-            "user__last_name", "user__first_name", "user__username", "role"
-        )
+        organisation.memberships.filter(user__in=page.object_list)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__username", "user_id", "role")
     )
     members: dict[int, dict] = {}
     for membership in memberships:
@@ -205,6 +216,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "organisation": organisation,
             "members": list(members.values()),
+            "page": page,
             "partnerships": partnerships,
             "invitations": invitations,
             "administers": administers,

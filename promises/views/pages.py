@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from core.concurrency import StaleObjectError
 from core.errors import attach_errors
+from core.pagination import page_of
 from organizations.models import Partnership
 from organizations.permissions import can_coordinate_partnership
 from promises import services
@@ -34,17 +35,19 @@ from promises.views.common import (
 @require_GET
 def promise_list(request: HttpRequest) -> HttpResponse:
     """The user's promises, and a way to start one for each partnership they coordinate."""
-    promises = (
+    page = page_of(
+        request,
         Promise.objects.visible_to(request.user)
         .select_related("partnership")
-        .order_by("partnership__name", "-valid_from_date", "title")
+        .order_by("partnership__name", "-valid_from_date", "title", "pk"),
     )
     partnerships = Partnership.objects.editable_by(request.user).order_by("name")
     return render(
         request,
         "promises/promise_list.html",
         {
-            "promises": promises,
+            "page": page,
+            "promises": page.object_list,
             "partnerships": partnerships,
             "breadcrumbs": [(_("Medborgarlöften"), None)],
         },

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from core.concurrency import StaleObjectError
 from core.dashboard import Panel
 from core.errors import save_or_errors
+from core.pagination import page_of
 from organizations.models import Partnership
 from situation import services
 from situation.forms import (
@@ -29,15 +30,18 @@ from situation.selectors import (
 )
 from situation.views.common import crumbs, get_report
 
+DASHBOARD_REPORTS = 10
+
 
 def dashboard_panel(request: HttpRequest) -> Panel | None:
     """The user's lägesbilder on "Mitt arbete"."""
     reports = (
         SituationReport.objects.visible_to(request.user)
         .select_related("partnership")
-        .order_by("partnership__name", "-period_end_date", "title")
+        .order_by("partnership__name", "-period_end_date", "title", "pk")
     )
-    return Panel("situation/_dashboard_panel.html", {"reports": reports})
+    # The first few; the list behind "Alla lägesbilder" has the rest, page by page.
+    return Panel("situation/_dashboard_panel.html", {"reports": reports[:DASHBOARD_REPORTS]})
 
 
 # --- Reports -------------------------------------------------------------------------
@@ -45,16 +49,20 @@ def dashboard_panel(request: HttpRequest) -> Panel | None:
 
 def report_list(request: HttpRequest) -> HttpResponse:
     """The lägesbilder of the user's partnerships."""
-    reports = (
+    page = page_of(
+        request,
         SituationReport.objects.visible_to(request.user)
         .select_related("partnership")
-        .order_by("partnership__name", "-period_end_date", "title")
+        .order_by("partnership__name", "partnership_id", "-period_end_date", "title", "pk"),
     )
-    editable = Partnership.objects.editable_by(request.user).order_by("name")
     return render(
         request,
         "situation/report_list.html",
-        {"reports": reports, "editable_partnerships": editable},
+        {
+            "page": page,
+            "reports": page.object_list,
+            "can_create": Partnership.objects.editable_by(request.user).exists(),
+        },
     )
 
 
