@@ -39,6 +39,8 @@ run: setup
 
 # The same set-up as `run`, then the whole suite, browser tests included.
 # pytest exits 5 when no test ran, and make fails on it.
+# One worker per core, a test file stays on one worker (PYTEST_ARGS="-n 0" for one process).
+PYTEST_ARGS ?= -n $${PYTEST_WORKERS:-2} --dist loadfile
 test: $(VENV)/.installed-test setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -8,6 +8,7 @@ import os
 import shutil
 
 import pytest
+from django.db.models.signals import post_migrate
 
 from organizations.models import Membership, SigningRole
 from organizations.reference import ensure_reference_data
@@ -22,9 +23,40 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """Test databases commit without waiting for the disk (``synchronous_commit=off``).
+
+    The demo the browser tests load per test commits hundreds of transactions, and each
+    waited for an fsync; a crash can lose the last moments of a test database, which is
+    thrown away anyway. Nothing else about the database changes: same server, same SQL.
+    """
+    from django.conf import settings
+
+    for alias in settings.DATABASES:
+        options = settings.DATABASES[alias].setdefault("OPTIONS", {})
+        if "synchronous_commit" not in options.get("options", ""):
+            options["options"] = f"{options.get('options', '')} -c synchronous_commit=off".strip()
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         ensure_reference_data()
+
+
+def _reference_data_after_flush(sender, **kwargs):
+    """A transactional test ends with a flush, which empties the reference tables too.
+
+    Django sends ``post_migrate`` after that flush (that is how content types and
+    permissions come back); the kommuner and police areas come back the same way, so
+    a test that runs after a transactional one, in any order and on any xdist worker,
+    finds the reference data the data migrations put there.
+    """
+    if sender.label == "organizations":
+        ensure_reference_data()
+
+
+post_migrate.connect(_reference_data_after_flush, dispatch_uid="tests-reference-data")
 
 
 @pytest.fixture
