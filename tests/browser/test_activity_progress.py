@@ -45,8 +45,9 @@ def test_the_last_tertial_is_approved_and_published(page, assert_accessible):
     expect(page.get_by_text("inte godkänd ännu")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Godkänn för min part").click()
-    expect(page.get_by_text("Du har godkänt uppföljningen")).to_be_visible()
+    # The message shows once on the page; the live region repeats it for screen readers.
+    expect(page.locator(".alert", has_text="Du har godkänt uppföljningen")).to_be_visible()
     page.get_by_role("button", name="Publicera").click()
-    expect(page.get_by_text("Uppföljningen är publicerad")).to_be_visible()
+    expect(page.locator(".alert", has_text="Uppföljningen är publicerad")).to_be_visible()
     expect(page.locator(".badge", has_text="Publicerad")).to_be_visible()
     assert_accessible(page)
