@@ -286,6 +286,17 @@ def _terms(query: str) -> list[str]:
     return [t for t in _WORD.findall(query.lower()) if len(t) >= MIN_PART_LENGTH][:8]
 
 
+#: Search pages count matches only this far ("fler än 200 träffar" beyond it).
+COUNT_CAP = 200
+
+
+def count_upto(results, cap: int = COUNT_CAP) -> int:
+    """How many entries ``results`` (from ``search()``) holds, counting no further than
+    ``cap + 1``: ids only, unordered and unranked, so the count stops after that many
+    matches instead of ranking and counting every one."""
+    return results.order_by().values("pk")[: cap + 1].count()
+
+
 def search(query: str, *, facets: dict | None = None):
     """Entries matching ``query`` and every facet filter, best first.
 

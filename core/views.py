@@ -7,12 +7,12 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core.dashboard import panels_for
 
 
-@require_GET
+@require_safe
 @never_cache
 @login_not_required
 def healthz(request: HttpRequest) -> JsonResponse:

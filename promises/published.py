@@ -26,8 +26,22 @@ from datetime import date, datetime
 from hashlib import sha256
 
 from django.db import models
-from django.db.models import DateField, F, Func, IntegerField, Q, QuerySet
-from django.db.models.fields.json import KT, KeyTransform
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    F,
+    Func,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.fields.json import KT, KeyTextTransform, KeyTransform
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -443,6 +457,13 @@ class JsonbArrayLength(Func):
     output_field = IntegerField()
 
 
+class JsonbArrayElements(Func):
+    """One row per element of a JSON array (a set-returning function)."""
+
+    function = "jsonb_array_elements"
+    output_field = models.JSONField()
+
+
 def _with_signed_period(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(
         signed_from=Cast(KT(f"{SNAPSHOT}__valid_from"), DateField()),
@@ -582,16 +603,137 @@ def summaries(
     ]
 
 
+# --- Figures: counted in SQL, never by loading every promise ---------------------------
+
+
+def _public_state(today: date) -> Case:
+    """``state_on`` in SQL, on the signed period ``_with_signed_period`` annotates."""
+    return Case(
+        When(signed_from__gt=today, then=Value(PublicState.UPCOMING.value)),
+        When(signed_end__lt=today, then=Value(PublicState.ENDED.value)),
+        default=Value(PublicState.ACTIVE.value),
+        output_field=CharField(),
+    )
+
+
+@dataclass(frozen=True)
+class StateFigures:
+    """How many live promises are in each ``PublicState``, and their signed commitments."""
+
+    promises: dict[str, int]
+    commitments: int
+
+    @property
+    def published(self) -> int:
+        return sum(self.promises.values())
+
+    @property
+    def active(self) -> int:
+        """Gällande today (not those still to come)."""
+        return self.promises.get(PublicState.ACTIVE, 0)
+
+    @property
+    def current(self) -> int:
+        """Not ended: gällande or kommande."""
+        return self.published - self.promises.get(PublicState.ENDED, 0)
+
+
+def state_figures(
+    criteria: PromiseFilter | None = None, *, today: date | None = None
+) -> StateFigures:
+    """Live promises per public state and their commitments, as ``summaries()`` would
+    count them. One query (GROUP BY the state), whatever the number of promises."""
+    today = today or timezone.localdate()
+    rows = (
+        filtered(criteria, today=today)
+        .annotate(
+            public_state=_public_state(today),
+            signed_count=Coalesce(JsonbArrayLength(KeyTransform("commitments", SNAPSHOT)), 0),
+        )
+        .values("public_state")
+        .annotate(promises=Count("pk"), commitments=Sum("signed_count"))
+        .order_by()
+    )
+    promises, commitments = {}, 0
+    for row in rows:
+        promises[row["public_state"]] = row["promises"]
+        commitments += row["commitments"] or 0
+    return StateFigures(promises=promises, commitments=commitments)
+
+
+def _signed_municipality_codes(queryset: QuerySet) -> QuerySet:
+    """One row per signed kommun of each promise, its kommunkod as ``code``."""
+    partnership = KeyTransform("partnership", SNAPSHOT)
+    return queryset.annotate(
+        signed_party=JsonbArrayElements(KeyTransform("municipalities", partnership))
+    ).annotate(code=KeyTextTransform("municipality_code", "signed_party"))
+
+
+def state_counts_by_municipality(
+    criteria: PromiseFilter | None = None, *, today: date | None = None
+) -> dict[str, dict[str, int]]:
+    """``{kommunkod: {state: number of live promises}}`` over the signed kommuner. One query."""
+    today = today or timezone.localdate()
+    rows = (
+        _signed_municipality_codes(
+            filtered(criteria, today=today).annotate(public_state=_public_state(today))
+        )
+        .values_list("code", "public_state")
+        .annotate(promises=Count("pk"))
+        .order_by()
+    )
+    counts: dict[str, dict[str, int]] = {}
+    for code, state, number in rows:
+        if code:
+            counts.setdefault(code, {})[state] = number
+    return counts
+
+
+def municipality_codes_with(state: str, *, today: date | None = None) -> QuerySet:
+    """Kommunkoder of the kommuner with a live promise in ``state``, as a subquery."""
+    return _signed_municipality_codes(filtered(PromiseFilter(state=state), today=today)).values(
+        "code"
+    )
+
+
+class SignedThemeNames(Func):
+    """One row per theme name of a snapshot's ``themes`` (a set-returning function):
+    objects (schema 2) by their ``name``, plain names (schema 1) as they are — what
+    ``_theme_name`` reads."""
+
+    arity = 1
+    output_field = TextField()
+    sql = (
+        "jsonb_array_elements_text("
+        "jsonb_path_query_array({0}, '$[*] ? (@.type() == \"object\").name')"
+        " || jsonb_path_query_array({0}, '$[*] ? (@.type() == \"string\")'))"
+    )
+
+    def as_sql(self, compiler, connection, **extra_context):
+        themes, params = compiler.compile(self.source_expressions[0])
+        return self.sql.format(themes), (*params, *params)
+
+
+def theme_counts(
+    criteria: PromiseFilter | None = None, *, limit: int | None = None, today: date | None = None
+) -> list[tuple[str, int]]:
+    """``[(theme name, number of live promises naming it)]``, most common first, then by
+    name. One query."""
+    rows = (
+        filtered(criteria, today=today)
+        .annotate(theme=SignedThemeNames(KeyTransform("themes", SNAPSHOT)))
+        .values_list("theme")
+        .annotate(promises=Count("pk", distinct=True))
+        .order_by("-promises", "theme")
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    return [(name, number) for name, number in rows]
+
+
 def live_ids() -> QuerySet:
     """Ids of live, intact promises, as a subquery for other apps' public queries."""
     return live_promises().values("pk")
-
-
-class JsonbArrayElements(Func):
-    """One row per element of a JSON array (a set-returning function)."""
-
-    function = "jsonb_array_elements"
-    output_field = models.JSONField()
 
 
 def live_commitment_ids() -> set[int]:

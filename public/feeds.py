@@ -20,6 +20,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_safe
 
 from followups.selectors import public_followups
 from organizations.models import Organisation
@@ -173,5 +174,6 @@ class MunicipalityFeed(PromiseFeed):
         return latest_entries(PromiseFilter(municipality=obj.municipality_code))
 
 
-promise_feed = login_not_required(PromiseFeed())
-municipality_feed = login_not_required(MunicipalityFeed())
+# GET and HEAD only, like every public page.
+promise_feed = require_safe(login_not_required(PromiseFeed()))
+municipality_feed = require_safe(login_not_required(MunicipalityFeed()))

@@ -22,7 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core import publication
 from promises.published import NotPublished, PublishedPromise, Unverifiable
@@ -101,7 +101,7 @@ def pdf_filename(promise: PublishedPromise) -> str:
     return f"medborgarlofte-{promise.id}-v{promise.version_number}.pdf"
 
 
-@require_GET
+@require_safe
 @login_not_required
 def promise_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     """The signed version of a published promise as a PDF; 404 unless published.

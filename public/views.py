@@ -1,6 +1,6 @@
 """The citizens' site: reads only, anonymous, and never shows what is not published.
 
-Every view here is ``login_not_required``, GET only and cached through
+Every view here is ``login_not_required``, GET and HEAD only and cached through
 ``public_page``; nothing here touches the session or messages, so anonymous
 visitors get no cookie. Promises are read through the published read model
 (``promises.published`` and ``public.read``), never through the working copy.
@@ -8,16 +8,17 @@ visitors get no cookie. Promises are read through the published read model
 
 import logging
 from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.core.paginator import Paginator
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from core import search
 from followups.selectors import latest_published_followups, published_followups_for_municipality
@@ -27,9 +28,13 @@ from promises.published import (
     PromiseFilter,
     PublicState,
     Unverifiable,
+    municipality_codes_with,
     party_choices,
     published_scan,
+    state_counts_by_municipality,
+    state_figures,
     summaries,
+    theme_counts,
 )
 from public import glossary
 from public.caching import no_parameters, public_page
@@ -52,60 +57,53 @@ MAX_SLUG_LENGTH = Organisation._meta.get_field("slug").max_length
 
 
 def _public(view=None, *, params=no_parameters):
-    """A public page: GET only, open to anyone, cached on the parameters it reads."""
+    """A public page: GET and HEAD, open to anyone, cached on the parameters it reads."""
     if view is None:
         return lambda view: _public(view, params=params)
-    return require_GET(login_not_required(public_page(view, params=params)))
-
-
-def counts_by_municipality(promises) -> dict[str, Counter]:
-    """``{kommunkod: Counter(state)}`` over the signed parties of ``promises``."""
-    counts: dict[str, Counter] = {}
-    for promise in promises:
-        state = promise.state()
-        for code in promise.municipality_codes:
-            counts.setdefault(code, Counter())[state] += 1
-    return counts
+    return require_safe(login_not_required(public_page(view, params=params)))
 
 
 @_public
 def home(request: HttpRequest) -> HttpResponse:
-    """Start page: what medborgarlöften are, search, kommuner with active promises, figures."""
-    promises = summaries()
-    active = [p for p in promises if p.state() == PublicState.ACTIVE]
-    active_codes = {code for p in active for code in p.municipality_codes}
-    municipalities = Organisation.objects.municipalities().filter(
-        municipality_code__in=active_codes
+    """Start page: what medborgarlöften are, search, kommuner with active promises, figures.
+
+    Every figure is counted in SQL (``promises.published``), so the page costs the same
+    few queries with 2 published promises or 2,300.
+    """
+    figures = state_figures()
+    active_municipalities = list(
+        Organisation.objects.municipalities()
+        .filter(municipality_code__in=municipality_codes_with(PublicState.ACTIVE))
+        .order_by("name")
     )
-    theme_counts = Counter(t for p in promises for t in p.themes)
     return render(
         request,
         "public/home.html",
         {
             "latest": summaries(order=NEWEST_FIRST, limit=5),
-            "active_municipalities": municipalities.order_by("name"),
+            "active_municipalities": active_municipalities,
             "figures": {
-                "municipalities_with_active": len(active_codes),
-                "published": len(promises),
-                "active": len(active),
-                "commitments": sum(p.commitment_count for p in promises),
+                "municipalities_with_active": len(active_municipalities),
+                "published": figures.published,
+                "active": figures.active,
+                "commitments": figures.commitments,
             },
-            "top_themes": theme_counts.most_common(5),
+            "top_themes": theme_counts(limit=5),
             "latest_followups": latest_published_followups(limit=5),
         },
     )
 
 
-def _kommuner_with_counts(counts: dict[str, Counter]) -> list[Organisation]:
+def _kommuner_with_counts(counts: Mapping[str, Mapping[str, int]]) -> list[Organisation]:
     """All 290 kommuner in län order, each with ``active_count``, ``published_count``
-    and ``map_state`` from ``counts`` (``counts_by_municipality``). One query."""
+    and ``map_state`` from ``counts`` (``state_counts_by_municipality``). One query."""
     municipalities = list(
         Organisation.objects.municipalities()
         .select_related("county__police_region")
         .order_by("county__code", "name")
     )
     for municipality in municipalities:
-        found = counts.get(municipality.municipality_code, Counter())
+        found = Counter(counts.get(municipality.municipality_code, {}))
         municipality.active_count = found[PublicState.ACTIVE] + found[PublicState.UPCOMING]
         municipality.published_count = sum(found.values())
         municipality.map_state = map_state(found)
@@ -139,7 +137,7 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
             {"form": form, "counties": {}, "shown": 0},
             status=400,
         )
-    municipalities = _kommuner_with_counts(counts_by_municipality(summaries()))
+    municipalities = _kommuner_with_counts(state_counts_by_municipality())
     filters = form.cleaned_data
     if filters["lan"]:
         municipalities = [m for m in municipalities if m.county.code == filters["lan"]]
@@ -176,8 +174,7 @@ def municipality_suggest(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"] if form.is_valid() else ""
     found: list[Organisation] = []
     if query:
-        counts = counts_by_municipality(summaries())
-        found = _matching(_kommuner_with_counts(counts), query)
+        found = _matching(_kommuner_with_counts(state_counts_by_municipality()), query)
     return render(
         request,
         "public/_municipality_suggestions.html",
@@ -202,8 +199,8 @@ def _figures_by(municipalities, key) -> list[dict]:
 @_public
 def sweden(request: HttpRequest) -> HttpResponse:
     """/sverige/: the map of all 290 kommuner, the same as a table, national figures."""
-    promises = summaries()
-    municipalities = _kommuner_with_counts(counts_by_municipality(promises))
+    figures = state_figures()
+    municipalities = _kommuner_with_counts(state_counts_by_municipality())
     states = {m.municipality_code: m.map_state for m in municipalities}
     links = {
         m.municipality_code: reverse("public:municipality-detail", args=[m.slug])
@@ -212,7 +209,6 @@ def sweden(request: HttpRequest) -> HttpResponse:
     labels = {m.municipality_code: m.display_name for m in municipalities}
     entries = map_entries(states, links=links, labels=labels)
     by_code = {m.municipality_code: m for m in municipalities}
-    theme_counts = Counter(t for p in promises for t in p.themes)
     return render(
         request,
         "public/sweden.html",
@@ -226,12 +222,12 @@ def sweden(request: HttpRequest) -> HttpResponse:
                 _figures_by(municipalities, lambda m: str(m.county.police_region)),
                 key=lambda r: r["name"],
             ),
-            "top_themes": theme_counts.most_common(10),
+            "top_themes": theme_counts(limit=10),
             "outcomes": national_outcomes(),
             "figures": {
-                "published": len(promises),
-                "active": sum(1 for p in promises if p.state() != PublicState.ENDED),
-                "commitments": sum(p.commitment_count for p in promises),
+                "published": figures.published,
+                "active": figures.current,
+                "commitments": figures.commitments,
             },
         },
     )
@@ -297,7 +293,7 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @login_not_required
 def promise_scan(request: HttpRequest, pk: int) -> HttpResponse:
     """The scan of the page signed on paper, for a published promise signed that way."""
@@ -312,12 +308,74 @@ def promise_scan(request: HttpRequest, pk: int) -> HttpResponse:
 SEARCH_PAGE_SIZE = 20
 
 
+@dataclass
+class SearchPage:
+    """One page of hits, found without counting every match.
+
+    The page reads one row more than it shows, to know whether there is a next
+    page. ``total`` is exact up to ``search.COUNT_CAP`` and ``None`` beyond it
+    ("fler än 200 träffar"): an exact count of every match would cost a pass
+    over all of them on every request.
+    """
+
+    object_list: list
+    number: int
+    has_next: bool
+    total: int | None
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_previous or self.has_next
+
+    @property
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    @property
+    def num_pages(self) -> int | None:
+        """The number of pages when the total is known."""
+        if self.total is None:
+            return None
+        return max(1, -(-self.total // SEARCH_PAGE_SIZE))
+
+    @property
+    def count_cap(self) -> int:
+        return search.COUNT_CAP
+
+
+def search_page(results, number: int) -> SearchPage:
+    """Page ``number`` of ``results``: one query for the page, one capped count when
+    there is more than one page. Past the last page: the last page, as before."""
+    if not isinstance(results, QuerySet):
+        return SearchPage([], 1, has_next=False, total=0)
+    start = (number - 1) * SEARCH_PAGE_SIZE
+    rows = list(results[start : start + SEARCH_PAGE_SIZE + 1])
+    has_next = len(rows) > SEARCH_PAGE_SIZE
+    if number == 1 and not has_next:
+        return SearchPage(rows, 1, has_next=False, total=len(rows))
+    total = search.count_upto(results)
+    if total > search.COUNT_CAP:
+        total = None
+    if not rows and number > 1 and total is not None:
+        # An old link past the end: the last page, like Django's Paginator.get_page.
+        last = max(1, -(-total // SEARCH_PAGE_SIZE))
+        start = (last - 1) * SEARCH_PAGE_SIZE
+        return SearchPage(list(results[start : start + SEARCH_PAGE_SIZE]), last, False, total)
+    return SearchPage(rows[:SEARCH_PAGE_SIZE], number, has_next=has_next, total=total)
+
+
 def _search_page(request: HttpRequest, form: SearchForm, results, *, status: int = 200):
     valid = form.is_valid()
     query = form.query if valid else ""
-    page = Paginator(results, SEARCH_PAGE_SIZE).get_page(
-        form.cleaned_data.get("sida") if valid else 1
-    )
+    page = search_page(results, (form.cleaned_data.get("sida") or 1) if valid else 1)
     for entry in page.object_list:
         entry.snippet = search.highlight(entry.body or entry.title, query)
     return render(
@@ -353,7 +411,7 @@ def search_view(request: HttpRequest) -> HttpResponse:
     return _search_page(request, form, results)
 
 
-@require_GET
+@require_safe
 @login_not_required
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Keep crawlers out of the workspace; point them at the sitemap."""
