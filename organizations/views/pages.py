@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,6 +25,8 @@ from organizations.models import (
 )
 from organizations.services import promises_awaiting_signatures
 from organizations.views.common import forbid_unless, organisation_for, partnership_for
+from promises.models import Promise
+from situation.models import SituationReport
 
 Role = Membership.Role
 MEMBERS_PER_PAGE = 50
@@ -140,25 +142,52 @@ def first_run_steps(user, organisation: Organisation) -> list[Step]:
     return steps
 
 
+#: At most this many organisations get their steps worked out on "Mitt arbete"; a person
+#: who coordinates for many kommuner at once sees the first few and a count of the rest.
+FIRST_RUN_GUIDES = 5
+
+
+def _started(organisation_ref) -> Exists:
+    """Whether the organisation is a party to an active partnership with both a lägesbild
+    and a promise: its first run is over, whatever else changes later."""
+    return Exists(
+        Partnership.objects.filter(
+            Q(police_area=organisation_ref)
+            | Q(municipalities=organisation_ref)
+            | Q(other_partners=organisation_ref),
+            status=Partnership.Status.ACTIVE,
+        )
+        .filter(Exists(Promise.objects.filter(partnership=OuterRef("pk"))))
+        .filter(Exists(SituationReport.objects.filter(partnership=OuterRef("pk"))))
+    )
+
+
 def first_run_panel(request: HttpRequest) -> Panel | None:
-    """For an organisation that has not yet written a promise: the next steps, ticked off."""
+    """For an organisation that has not yet written a promise: the next steps, ticked off.
+
+    Organisations past their first run are left out in SQL, so the number of queries
+    does not grow with the number of organisations a person works for.
+    """
     organisations = (
         Organisation.objects.filter(
             memberships__user=request.user,
             memberships__role__in=[Role.ADMIN, Role.COORDINATOR],
             kind__in=[Organisation.Kind.MUNICIPALITY, Organisation.Kind.POLICE_AREA],
         )
+        .exclude(_started(OuterRef("pk")))
         .distinct()
         .order_by("name")
     )
     guides = []
-    for organisation in organisations:
+    candidates = list(organisations[: FIRST_RUN_GUIDES + 1])
+    for organisation in candidates[:FIRST_RUN_GUIDES]:
         steps = first_run_steps(request.user, organisation)
         if not all(step.done for step in steps):
             guides.append((organisation, steps))
-    if not guides:
+    more = organisations.count() - FIRST_RUN_GUIDES if len(candidates) > FIRST_RUN_GUIDES else 0
+    if not guides and not more:
         return None
-    return Panel("organizations/_first_run_panel.html", {"guides": guides})
+    return Panel("organizations/_first_run_panel.html", {"guides": guides, "more": more})
 
 
 @require_GET
