@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.postgres.aggregates import BoolOr
-from django.db.models import Count, Prefetch, Sum
+from django.db.models import Count, Max, Prefetch, Sum
 
 from activities.models import Activity, ActivityPlan, ActivityReport
 from activities.progress import (
@@ -306,6 +306,19 @@ def public_activities(promise: PublishedPromise) -> list[Activity]:
         .prefetch_related(Prefetch("areas", queryset=Area.objects.order_by("name")))
         .order_by("plan__year", "order", "pk")
     )
+
+
+def public_activity_changes() -> dict:
+    """How many activities and reports there are and when any last changed: what public
+    progress is computed from, for a cheap "has anything changed" check. Two queries."""
+    return {
+        "activities": Activity.objects.order_by().aggregate(
+            n=Count("pk"), changed=Max("updated_at")
+        ),
+        "reports": ActivityReport.objects.order_by().aggregate(
+            n=Count("pk"), changed=Max("updated_at")
+        ),
+    }
 
 
 def plans_for_promise(promise: Promise):

@@ -107,6 +107,28 @@ def invalidate_public_pages() -> None:
     """Make every cached public page stale at once."""
     cache.set(EPOCH_KEY, secrets.randbits(48), timeout=None)
     _bump_generation()
+    _after_publication()
+
+
+# --- After a publication: what is built from public data (the open-data files) -------
+
+_after: list[Callable[[], None]] = []
+
+
+def register_after_publication(callback: Callable[[], None]) -> Callable[[], None]:
+    """Call ``callback()`` once public data changed and its pages were renewed (once per
+    committed transaction). It should only queue work (a task), never do it."""
+    if callback not in _after:
+        _after.append(callback)
+    return callback
+
+
+def _after_publication() -> None:
+    for callback in _after:
+        try:
+            callback()
+        except Exception:
+            logger.exception("Efter publiceringen: %s misslyckades", callback)
 
 
 # --- Which scopes show a group ------------------------------------------------------
@@ -173,6 +195,7 @@ class _Batch:
         self.ran = True
         for key in sorted(self.keys):
             _publish(key)
+        _after_publication()
 
 
 _deferred: ContextVar[set[str] | None] = ContextVar("publication_deferred", default=None)
@@ -220,6 +243,7 @@ def changed(group_key: str) -> None:
         return
     if not connection.in_atomic_block:
         _publish(group_key)
+        _after_publication()
         return
     batch = _current_batch()
     if group_key not in batch.keys:

@@ -20,7 +20,7 @@ Two shapes:
   never loads every snapshot.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from hashlib import sha256
@@ -541,16 +541,10 @@ def _theme_name(value) -> str:
     return value["name"] if isinstance(value, dict) else str(value)
 
 
-def summaries(
-    criteria: PromiseFilter | None = None,
-    *,
-    order: tuple = ("-signed_from", "signed_title", "pk"),
-    limit: int | None = None,
-    today: date | None = None,
-) -> list[PromiseSummary]:
-    """Published promises as lists show them, newest signed period first. One query."""
+def _summary_values(criteria: PromiseFilter | None, *, order: tuple, today: date | None):
+    """The list columns of the live versions, read with JSON paths in SQL."""
     partnership = KeyTransform("partnership", SNAPSHOT)
-    queryset = (
+    return (
         filtered(criteria, today=today)
         .annotate(
             signed_title=KT(f"{SNAPSHOT}__title"),
@@ -565,42 +559,88 @@ def summaries(
             version_number=F("published_version__number"),
         )
         .order_by(*order)
-        .values(
-            "pk",
-            "published_at",
-            "signed_title",
-            "signed_from",
-            "signed_valid_to",
-            "signed_extended_to",
-            "signed_municipalities",
-            "signed_police_area",
-            "signed_partners",
-            "signed_themes",
-            "signed_commitments",
-            "signed_cadence",
-            "version_number",
-        )
     )
+
+
+SUMMARY_COLUMNS = (
+    "pk",
+    "published_at",
+    "signed_title",
+    "signed_from",
+    "signed_valid_to",
+    "signed_extended_to",
+    "signed_municipalities",
+    "signed_police_area",
+    "signed_partners",
+    "signed_themes",
+    "signed_commitments",
+    "signed_cadence",
+    "version_number",
+)
+NEWEST_PERIOD_FIRST = ("-signed_from", "signed_title", "pk")
+
+
+def _summary(row: dict) -> PromiseSummary:
+    return PromiseSummary(
+        id=row["pk"],
+        title=row["signed_title"],
+        valid_from=row["signed_from"],
+        valid_to=row["signed_valid_to"],
+        extended_to=row["signed_extended_to"],
+        municipalities=tuple(OrgRef(**m) for m in row["signed_municipalities"] or []),
+        police_area=OrgRef(**row["signed_police_area"]),
+        other_partners=tuple(OrgRef(**o) for o in row["signed_partners"] or []),
+        themes=tuple(_theme_name(t) for t in row["signed_themes"] or []),
+        commitment_count=row["signed_commitments"] or 0,
+        version_number=row["version_number"],
+        published_at=row["published_at"],
+        cadence=row["signed_cadence"] or "tertial",
+    )
+
+
+def summaries(
+    criteria: PromiseFilter | None = None,
+    *,
+    order: tuple = NEWEST_PERIOD_FIRST,
+    limit: int | None = None,
+    offset: int = 0,
+    today: date | None = None,
+) -> list[PromiseSummary]:
+    """Published promises as lists show them, newest signed period first. One query.
+
+    ``limit`` and ``offset`` page in SQL (``LIMIT``/``OFFSET``), so a page never
+    reads the other promises' rows.
+    """
+    queryset = _summary_values(criteria, order=order, today=today).values(*SUMMARY_COLUMNS)
     if limit is not None:
-        queryset = queryset[:limit]
-    return [
-        PromiseSummary(
-            id=row["pk"],
-            title=row["signed_title"],
-            valid_from=row["signed_from"],
-            valid_to=row["signed_valid_to"],
-            extended_to=row["signed_extended_to"],
-            municipalities=tuple(OrgRef(**m) for m in row["signed_municipalities"] or []),
-            police_area=OrgRef(**row["signed_police_area"]),
-            other_partners=tuple(OrgRef(**o) for o in row["signed_partners"] or []),
-            themes=tuple(_theme_name(t) for t in row["signed_themes"] or []),
-            commitment_count=row["signed_commitments"] or 0,
-            version_number=row["version_number"],
-            published_at=row["published_at"],
-            cadence=row["signed_cadence"] or "tertial",
-        )
-        for row in queryset
-    ]
+        queryset = queryset[offset : offset + limit]
+    elif offset:
+        queryset = queryset[offset:]
+    return [_summary(row) for row in queryset]
+
+
+def summary_count(criteria: PromiseFilter | None = None, *, today: date | None = None) -> int:
+    """How many promises ``summaries(criteria)`` lists: one ``COUNT``."""
+    return filtered(criteria, today=today).order_by().count()
+
+
+def iter_summaries(
+    criteria: PromiseFilter | None = None,
+    *,
+    order: tuple = NEWEST_PERIOD_FIRST,
+    content: bool = False,
+    chunk_size: int = 200,
+    today: date | None = None,
+) -> Iterator:
+    """``summaries()`` one at a time from a server-side cursor, for exports that stream.
+
+    With ``content``, each item is ``(summary, SignedContent)``: the live version's
+    whole signed content, parsed one promise at a time.
+    """
+    columns = (*SUMMARY_COLUMNS, SNAPSHOT) if content else SUMMARY_COLUMNS
+    rows = _summary_values(criteria, order=order, today=today).values(*columns)
+    for row in rows.iterator(chunk_size=chunk_size):
+        yield (_summary(row), parse(row[SNAPSHOT])) if content else _summary(row)
 
 
 # --- Figures: counted in SQL, never by loading every promise ---------------------------

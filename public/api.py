@@ -9,8 +9,11 @@ number of promises, commitments or signatures.
 import csv
 import io
 import re
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from itertools import batched
 from typing import Annotated, Literal
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -30,13 +33,15 @@ from promises.published import (
     PromiseFilter,
     PromiseSummary,
     Unverifiable,
-    filtered,
+    iter_summaries,
     public_chain,
     published_content,
+    state_counts_by_municipality,
     summaries,
+    summary_count,
 )
-from promises.snapshot import parse
-from public import schemas
+from promises.snapshot import SnapshotError
+from public import bulk, schemas
 from public.read import PromisePage, promise_page
 
 
@@ -108,6 +113,71 @@ class PromiseFilters(Schema):
             state=self.status,
             theme=self.theme,
         )
+
+    def given(self) -> dict:
+        """The filters that were given, as validated: what page links carry on."""
+        return self.model_dump(exclude_none=True)
+
+    def any(self) -> bool:
+        return bool(self.given())
+
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+#: PostgreSQL takes a bigint; a page that far out is empty anyway.
+MAX_OFFSET = 2**31 - 1
+
+
+class Pagination(Schema):
+    limit: int = Field(
+        DEFAULT_LIMIT, ge=1, le=MAX_LIMIT, description=f"Antal per sida, 1–{MAX_LIMIT}."
+    )
+    offset: int = Field(
+        0,
+        ge=0,
+        le=MAX_OFFSET,
+        description="Hur många som hoppas över från början (0 = första sidan).",
+    )
+
+
+def paginated(
+    request: HttpRequest,
+    response: HttpResponse,
+    page: Pagination,
+    count: int,
+    items: list,
+    *,
+    given: dict | None = None,
+) -> dict:
+    """The page's body (``count``, ``limit``, ``offset``, ``next``, ``previous``, ``items``),
+    and on ``response`` an RFC 8288 ``Link`` header (first, prev, next, last) and
+    ``X-Total-Count``. Links are absolute and carry the validated filters only."""
+    limit, offset = page.limit, page.offset
+    last = max(0, (count - 1) // limit * limit)
+
+    def url(at: int) -> str:
+        query = urlencode({**(given or {}), "limit": limit, "offset": at})
+        return absolute(f"{request.path}?{query}")
+
+    following = url(offset + limit) if offset + limit < count else None
+    # Past the end, "previous" is the last page that has something on it.
+    preceding = url(min(max(offset - limit, 0), last)) if offset > 0 else None
+    links = [(url(0), "first")]
+    if preceding:
+        links.append((preceding, "prev"))
+    if following:
+        links.append((following, "next"))
+    links.append((url(last), "last"))
+    response["Link"] = ", ".join(f'<{target}>; rel="{rel}"' for target, rel in links)
+    response["X-Total-Count"] = str(count)
+    return {
+        "count": count,
+        "limit": limit,
+        "offset": offset,
+        "next": following,
+        "previous": preceding,
+        "items": items,
+    }
 
 
 # --- Serialisation -------------------------------------------------------------------
@@ -287,11 +357,7 @@ def promise_document(page: PromisePage) -> dict:
 
 def published_counts() -> dict[str, int]:
     """Published promises (gällande, kommande and avslutade) per signed kommunkod: one query."""
-    counts: dict[str, int] = {}
-    for promise in summaries():
-        for code in promise.municipality_codes:
-            counts[code] = counts.get(code, 0) + 1
-    return counts
+    return {code: sum(states.values()) for code, states in state_counts_by_municipality().items()}
 
 
 # --- CSV -----------------------------------------------------------------------------
@@ -319,19 +385,30 @@ def csv_cell(value) -> object:
     return text
 
 
-def csv_response(filename: str, header: list[str], rows) -> HttpResponse:
+#: Rows written per chunk of a streamed or built CSV.
+CSV_CHUNK_ROWS = 500
+#: Promises read per round trip when an export walks every published promise.
+EXPORT_CHUNK = 100
+
+
+def csv_chunks(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     """Semicolon-separated UTF-8 with a byte order mark, so Swedish Excel opens it as it is.
 
-    Every CSV the site serves is written here, every cell through ``csv_cell``.
+    Every CSV the site serves is written here, every cell through ``csv_cell``,
+    a few hundred rows at a time: a response streams these chunks and a bulk file
+    is written from them, so no export is ever held whole in memory.
     """
     buffer = io.StringIO()
-    buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=CSV_DELIMITER, lineterminator="\r\n")
+    buffer.write("\ufeff")
     writer.writerow([csv_cell(cell) for cell in header])
-    writer.writerows([csv_cell(cell) for cell in row] for row in rows)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    for chunk in batched(rows, CSV_CHUNK_ROWS):
+        writer.writerows([csv_cell(cell) for cell in row] for row in chunk)
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+    if buffer.tell():
+        yield buffer.getvalue()
 
 
 def _promise_columns(promise: PromiseSummary) -> list:
@@ -379,6 +456,8 @@ PARAMETER_NAMES = {
     "theme": "theme (tema)",
     "promise_id": "löftets id",
     "number": "versionens nummer",
+    "limit": "limit (antal per sida)",
+    "offset": "offset (antal att hoppa över)",
 }
 PATTERN_MESSAGES = {
     "municipality": "ska vara en kommunkod med fyra siffror, t.ex. 0483",
@@ -456,15 +535,51 @@ CSV_RESPONSE = {
 }
 
 
+#: What every page of a list says in its headers (RFC 8288 and the total).
+PAGE_HEADERS = {
+    "headers": {
+        "Link": {
+            "description": (
+                'RFC 8288: <adress>; rel="first", "prev", "next" och "last" – samma sidor '
+                "som next och previous i svaret, och den första och den sista."
+            ),
+            "required": True,
+            "schema": {"type": "string"},
+        },
+        "X-Total-Count": {
+            "description": "Antal träffar totalt, på alla sidor (samma som count).",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0},
+        },
+    }
+}
+
+
 @api.get(
     "/promises",
-    response={200: list[schemas.PromiseListItem], **INVALID},
+    response={200: schemas.PromisePage, **INVALID},
     url_name="promise-list",
-    summary="Publicerade medborgarlöften",
+    summary="Publicerade medborgarlöften, en sida i taget",
+    openapi_extra={"responses": {200: PAGE_HEADERS}},
 )
-def promise_list(request: HttpRequest, filters: Query[PromiseFilters]):
-    """Published promises, newest signed period first, optionally filtered."""
-    return [promise_item(p) for p in summaries(filters.criteria())]
+def promise_list(
+    request: HttpRequest,
+    response: HttpResponse,
+    filters: Query[PromiseFilters],
+    page: Query[Pagination],
+):
+    """Published promises, newest signed period first, optionally filtered, ``limit`` at a time.
+
+    Two queries whatever the number of promises: the total (``COUNT``) and the
+    page (``LIMIT``/``OFFSET``). A page past the end is empty, not an error.
+    """
+    criteria = filters.criteria()
+    count = summary_count(criteria)
+    listed = (
+        summaries(criteria, limit=page.limit, offset=page.offset) if page.offset < count else []
+    )
+    items = [promise_item(p) for p in listed]
+    return paginated(request, response, page, count, items, given=filters.given())
 
 
 @api.get(
@@ -546,14 +661,25 @@ def promise_version(
 
 @api.get(
     "/municipalities",
-    response=list[schemas.MunicipalityOut],
+    response={200: schemas.MunicipalityPage, **INVALID},
     url_name="municipality-list",
-    summary="Alla kommuner med antal publicerade löften",
+    summary="Kommuner med antal publicerade löften, en sida i taget",
+    openapi_extra={"responses": {200: PAGE_HEADERS}},
 )
-def municipality_list(request: HttpRequest):
-    """All 290 kommuner with kommunkod, län and the number of published promises."""
-    counts = published_counts()
-    return [
+def municipality_list(request: HttpRequest, response: HttpResponse, page: Query[Pagination]):
+    """All 290 kommuner by kommunkod, with län and the number of published promises.
+
+    Three queries: the total, the page of kommuner and the counts.
+    """
+    municipalities = Organisation.objects.municipalities()
+    count = municipalities.count()
+    rows = list(
+        municipalities.select_related("county").order_by("municipality_code")[
+            page.offset : page.offset + page.limit
+        ]
+    )
+    counts = published_counts() if rows else {}
+    items = [
         {
             "code": m.municipality_code,
             "name": m.display_name,
@@ -562,92 +688,97 @@ def municipality_list(request: HttpRequest):
             "published_promises": counts.get(m.municipality_code, 0),
             "url": absolute(reverse("public:municipality-detail", args=[m.slug])),
         }
-        for m in Organisation.objects.municipalities()
-        .select_related("county")
-        .order_by("municipality_code")
+        for m in rows
     ]
+    return paginated(request, response, page, count, items)
 
 
-@api.get(
-    "/commitments.csv",
-    response=INVALID,
-    url_name="commitment-csv",
-    summary="Åtaganden som CSV",
-    openapi_extra=CSV_RESPONSE,
-)
-def commitments_csv(request: HttpRequest, filters: Query[PromiseFilters]) -> HttpResponse:
-    """One row per commitment of every published promise, as signed."""
-    listed = summaries(filters.criteria())
-    contents = {
-        row["pk"]: parse(row["published_version__snapshot"])
-        for row in filtered(PromiseFilter(ids=tuple(p.id for p in listed))).values(
-            "pk", "published_version__snapshot"
-        )
-    }
-    rows = []
-    for promise in listed:
+# --- Exports: every row of every published promise, streamed or from a built file ------
+
+COMMITMENT_HEADER = [
+    *PROMISE_COLUMNS,
+    "commitment_id",
+    "order",
+    "party",
+    "party_label",
+    "text",
+    "theme",
+    "areas",
+    "target_quantity",
+    "target_unit",
+    "target_period",
+    "target_per_area",
+    "target_text",
+    "condition",
+]
+FOLLOWUP_HEADER = [
+    *PROMISE_COLUMNS,
+    "followup_id",
+    "followup_title",
+    "period_start",
+    "period_end",
+    "published_at",
+    "commitment_id",
+    "party",
+    "commitment",
+    "assessment_status",
+    "status_label",
+    "promised",
+    "outcome",
+    "done",
+    "target",
+    "progress",
+    "comment",
+    "is_example",
+]
+
+
+def commitment_rows(criteria: PromiseFilter | None = None) -> Iterator[list]:
+    """One row per commitment of every published promise, as signed, newest period first.
+
+    The promises come from a server-side cursor, a hundred at a time, each with its
+    live snapshot: memory stays flat however many there are.
+    """
+    for promise, content in iter_summaries(criteria, content=True, chunk_size=EXPORT_CHUNK):
         columns = _promise_columns(promise)
-        for c in contents[promise.id].commitments:
+        for c in content.commitments:
             target = c.target
-            rows.append(
-                [
-                    *columns,
-                    c.id,
-                    c.order,
-                    c.party,
-                    c.party_label,
-                    c.text,
-                    c.theme.name if c.theme else "",
-                    ", ".join(c.area_names),
-                    _csv_text(target.quantity if target else None),
-                    target.unit if target else "",
-                    target.period if target else "",
-                    ("ja" if target.per_area else "nej") if target else "",
-                    c.target_text,
-                    c.condition,
-                ]
-            )
-    header = [
-        *PROMISE_COLUMNS,
-        "commitment_id",
-        "order",
-        "party",
-        "party_label",
-        "text",
-        "theme",
-        "areas",
-        "target_quantity",
-        "target_unit",
-        "target_period",
-        "target_per_area",
-        "target_text",
-        "condition",
-    ]
-    return csv_response("attaganden.csv", header, rows)
+            yield [
+                *columns,
+                c.id,
+                c.order,
+                c.party,
+                c.party_label,
+                c.text,
+                c.theme.name if c.theme else "",
+                ", ".join(c.area_names),
+                _csv_text(target.quantity if target else None),
+                target.unit if target else "",
+                target.period if target else "",
+                ("ja" if target.per_area else "nej") if target else "",
+                c.target_text,
+                c.condition,
+            ]
 
 
-@api.get(
-    "/followups.csv",
-    response=INVALID,
-    url_name="followup-csv",
-    summary="Uppföljningar som CSV",
-    openapi_extra=CSV_RESPONSE,
-)
-def followups_csv(request: HttpRequest, filters: Query[PromiseFilters]) -> HttpResponse:
-    """One row per assessed commitment in every published follow-up."""
-    promises = {p.id: p for p in summaries(filters.criteria())}
-    followups = (
-        public_followups()
-        .filter(promise_id__in=list(promises))
-        .prefetch_related("assessments")
-        .order_by("promise_id", "period_start_date", "pk")
-    )
-    rows = []
-    for followup in followups:
-        columns = _promise_columns(promises[followup.promise_id])
-        for a in sorted(followup.assessments.all(), key=lambda a: (a.order, a.pk)):
-            rows.append(
-                [
+def followup_rows(criteria: PromiseFilter | None = None) -> Iterator[list]:
+    """One row per assessed commitment in every published follow-up, by promise and period.
+
+    A hundred promises at a time, each batch's follow-ups and assessments in two queries.
+    """
+    promises = iter_summaries(criteria, order=("pk",), chunk_size=EXPORT_CHUNK)
+    for batch in batched(promises, EXPORT_CHUNK):
+        by_id = {p.id: p for p in batch}
+        followups = (
+            public_followups()
+            .filter(promise_id__in=list(by_id))
+            .prefetch_related("assessments")
+            .order_by("promise_id", "period_start_date", "pk")
+        )
+        for followup in followups:
+            columns = _promise_columns(by_id[followup.promise_id])
+            for a in sorted(followup.assessments.all(), key=lambda a: (a.order, a.pk)):
+                yield [
                     *columns,
                     followup.pk,
                     followup.title,
@@ -667,28 +798,107 @@ def followups_csv(request: HttpRequest, filters: Query[PromiseFilters]) -> HttpR
                     a.comment,
                     "ja" if followup.is_example else "nej",
                 ]
-            )
-    header = [
-        *PROMISE_COLUMNS,
-        "followup_id",
-        "followup_title",
-        "period_start",
-        "period_end",
-        "published_at",
-        "commitment_id",
-        "party",
-        "commitment",
-        "assessment_status",
-        "status_label",
-        "promised",
-        "outcome",
-        "done",
-        "target",
-        "progress",
-        "comment",
-        "is_example",
-    ]
-    return csv_response("uppfoljningar.csv", header, rows)
+
+
+def promise_documents() -> Iterator[dict]:
+    """``GET /promises/{id}`` of every published promise, oldest id first, one at a time.
+
+    A promise whose live version cannot be verified is left out, as its detail is
+    refused (409): the dump only ever holds what was signed.
+    """
+    for promise in iter_summaries(order=("pk",), chunk_size=EXPORT_CHUNK):
+        try:
+            document = promise_document(promise_page(promise.id))
+        except (NotPublished, Unverifiable, SnapshotError):
+            continue
+        # Through the response schema, as the detail endpoint answers.
+        yield schemas.PromiseDetail.model_validate(document).model_dump()
+
+
+def _export(request: HttpRequest, name: str, filters: PromiseFilters):
+    """The whole export from its built file; a filtered one, or one whose file is
+    missing or stale, streamed."""
+    if filters.any():
+        return bulk.stream(name, filters.criteria())
+    return bulk.serve(request, name)
+
+
+@api.get(
+    "/commitments.csv",
+    response=INVALID,
+    url_name="commitment-csv",
+    summary="Åtaganden som CSV",
+    openapi_extra=CSV_RESPONSE,
+)
+def commitments_csv(request: HttpRequest, filters: Query[PromiseFilters]):
+    """One row per commitment of every published promise, as signed."""
+    return _export(request, bulk.COMMITMENTS, filters)
+
+
+@api.get(
+    "/followups.csv",
+    response=INVALID,
+    url_name="followup-csv",
+    summary="Uppföljningar som CSV",
+    openapi_extra=CSV_RESPONSE,
+)
+def followups_csv(request: HttpRequest, filters: Query[PromiseFilters]):
+    """One row per assessed commitment in every published follow-up."""
+    return _export(request, bulk.FOLLOWUPS, filters)
+
+
+def _download(name: str) -> dict:
+    export = bulk.EXPORTS[name]
+    return {
+        "responses": {
+            200: {
+                "description": (
+                    f"{export.description} Hela filen, gzip-komprimerad "
+                    f"({export.filename}.gz); byggs om när något publiceras."
+                ),
+                "content": {"application/gzip": {"schema": {"type": "string"}}},
+                "headers": {
+                    "ETag": {"schema": {"type": "string"}},
+                    "Last-Modified": {"schema": {"type": "string"}},
+                },
+            },
+            304: {"description": "Filen har inte ändrats sedan If-None-Match/If-Modified-Since."},
+        }
+    }
+
+
+@api.get(
+    "/bulk/commitments.csv.gz",
+    url_name="bulk-commitments",
+    summary="Alla åtaganden som CSV, gzip",
+    openapi_extra=_download(bulk.COMMITMENTS),
+)
+def bulk_commitments(request: HttpRequest):
+    """``commitments.csv`` for every published promise, gzip-compressed, built once per
+    publication."""
+    return bulk.serve(request, bulk.COMMITMENTS, download=True)
+
+
+@api.get(
+    "/bulk/followups.csv.gz",
+    url_name="bulk-followups",
+    summary="Alla uppföljningar som CSV, gzip",
+    openapi_extra=_download(bulk.FOLLOWUPS),
+)
+def bulk_followups(request: HttpRequest):
+    """``followups.csv`` for every published promise, gzip-compressed."""
+    return bulk.serve(request, bulk.FOLLOWUPS, download=True)
+
+
+@api.get(
+    "/bulk/promises.json.gz",
+    url_name="bulk-promises",
+    summary="Alla publicerade medborgarlöften i sin helhet, JSON, gzip",
+    openapi_extra=_download(bulk.PROMISES),
+)
+def bulk_promises(request: HttpRequest):
+    """Every published promise as ``GET /promises/{id}`` gives it, in one JSON array."""
+    return bulk.serve(request, bulk.PROMISES, download=True)
 
 
 def urls():

@@ -262,6 +262,28 @@ class Chain(Schema):
     records: list[ChainRecord]
 
 
+class _Page(Schema):
+    count: int = Field(description="Antal träffar totalt, på alla sidor.")
+    limit: int = Field(description="Antal per sida (parametern limit).")
+    offset: int = Field(description="Hur många som hoppades över (parametern offset).")
+    next: str | None = Field(description="Nästa sida, som fullständig adress; null på den sista.")
+    previous: str | None = Field(
+        description="Föregående sida, som fullständig adress; null på den första."
+    )
+
+
+class PromisePage(_Page):
+    """A page of ``GET /promises``: the total and ``limit`` promises from ``offset``."""
+
+    items: list[PromiseListItem]
+
+
+class MunicipalityPage(_Page):
+    """A page of ``GET /municipalities``."""
+
+    items: list[MunicipalityOut]
+
+
 class Message(Schema):
     detail: str = Field(description="Vad som gick fel, på svenska.")
 

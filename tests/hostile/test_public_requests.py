@@ -38,7 +38,16 @@ RAW_QUERIES = ["%FF%FE%00", "%C3%28", "%ED%A0%80"]
 PARAMETERS = {
     "public:search": ["q", "lan", "kommun", "tema", "ar", "part", "sida"],
     "public:sitemap": ["p"],
-    "public:open-data:promise-list": ["municipality", "county", "year", "status", "theme"],
+    "public:open-data:promise-list": [
+        "municipality",
+        "county",
+        "year",
+        "status",
+        "theme",
+        "limit",
+        "offset",
+    ],
+    "public:open-data:municipality-list": ["limit", "offset"],
     "public:open-data:commitment-csv": ["municipality", "county", "year", "status", "theme"],
     "public:open-data:followup-csv": ["municipality", "county", "year", "status", "theme"],
 }

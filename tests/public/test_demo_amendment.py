@@ -39,7 +39,7 @@ def surfaces(client, pk):
         "/kommuner/katrineholm/flode/",
         "/sitemap.xml",
     ]
-    texts = {path: client.get(path).content.decode("utf-8") for path in paths}
+    texts = {path: client.get(path).getvalue().decode("utf-8") for path in paths}
     for marker in MARKERS:
         page = client.get(f"/sok/?q={marker}").content.decode()
         start = page.index('id="traffar"')

@@ -113,7 +113,7 @@ def test_csv_cells_that_would_be_formulas_get_an_apostrophe(value, written):
 
 def test_exported_csv_shows_formula_text_neutralised(client, publish_kalmar_promise):
     promise = publish_kalmar_promise(title='=HYPERLINK("http://example.invalid";"Klicka")')
-    text = client.get("/api/v1/commitments.csv").content.decode("utf-8-sig")
+    text = client.get("/api/v1/commitments.csv").getvalue().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert rows and all(r["promise_title"].startswith("'=HYPERLINK") for r in rows)
     assert all(r["promise_id"] == str(promise.pk) for r in rows)

@@ -298,7 +298,7 @@ def public_surfaces(client, world) -> dict[str, str]:
         if path.endswith("/pdf/"):
             continue  # compressed; its HTML is checked below
         # JSON escapes nothing (UTF-8), so a marker reads as typed.
-        text = response.content.decode("utf-8")
+        text = response.getvalue().decode("utf-8")
         if path.startswith("/sok/"):
             # The page repeats what was typed; only the hits count.
             text = text[
@@ -378,7 +378,7 @@ def test_a_followup_written_during_the_amendment_assesses_the_signed_version(cli
     assert len(assessed) == 3
     assert any(S_CHANGED in t for t in assessed) and any(S_REMOVED in t for t in assessed)
     assert not any(D_CHANGED in t or D_ADDED in t for t in assessed)
-    body = client.get("/api/v1/followups.csv").content.decode("utf-8-sig")
+    body = client.get("/api/v1/followups.csv").getvalue().decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(body), delimiter=";"))
     assert {r["commitment"] for r in rows} == set(assessed)
 
@@ -391,8 +391,8 @@ def test_active_and_ended_follow_from_the_signed_dates(client, world):
     assert client.get(f"/api/v1/promises/{promise.pk}").json()["status"] == "active"
     assert "Avslutat" in client.get(f"/medborgarloften/{ended.pk}/").content.decode()
     assert "Gällande" in client.get(f"/medborgarloften/{promise.pk}/").content.decode()
-    active_ids = {p["id"] for p in client.get("/api/v1/promises?status=active").json()}
-    ended_ids = {p["id"] for p in client.get("/api/v1/promises?status=ended").json()}
+    active_ids = {p["id"] for p in client.get("/api/v1/promises?status=active").json()["items"]}
+    ended_ids = {p["id"] for p in client.get("/api/v1/promises?status=ended").json()["items"]}
     assert active_ids == {promise.pk} and ended_ids == {ended.pk}
     kommun = client.get("/kommuner/kalmar/").content.decode()
     earlier = kommun[kommun.index('id="tidigare"') :]

@@ -94,7 +94,7 @@ def test_an_extension_keeps_a_promise_active_and_a_signed_future_one_is_upcoming
     assert client.get(f"/api/v1/promises/{coming.pk}").json()["status"] == "upcoming"
     assert "Kommande" in client.get(coming.get_public_url()).content.decode()
     upcoming = client.get("/api/v1/promises?status=upcoming").json()
-    assert [p["id"] for p in upcoming] == [coming.pk]
+    assert [p["id"] for p in upcoming["items"]] == [coming.pk]
 
 
 def test_a_new_activity_shows_on_the_cached_page_at_once(
