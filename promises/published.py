@@ -20,28 +20,27 @@ Two shapes:
   never loads every snapshot.
 """
 
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from hashlib import sha256
 
-from django.db import models
+from django.core.exceptions import EmptyResultSet
+from django.db import connection, models
 from django.db.models import (
     Case,
     CharField,
-    Count,
     DateField,
     F,
     Func,
     IntegerField,
     Q,
     QuerySet,
-    Sum,
-    TextField,
     Value,
     When,
 )
-from django.db.models.fields.json import KT, KeyTextTransform, KeyTransform
+from django.db.models.fields.json import KT, KeyTransform
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -657,11 +656,17 @@ def _public_state(today: date) -> Case:
 
 
 @dataclass(frozen=True)
-class StateFigures:
-    """How many live promises are in each ``PublicState``, and their signed commitments."""
+class PublicFigures:
+    """What the start page, /kommuner/ and /sverige/ count over the live promises."""
 
+    #: ``{state: number of promises}`` (``PublicState`` values; states with none left out).
     promises: dict[str, int]
+    #: Signed commitments in all of them.
     commitments: int
+    #: ``{kommunkod: {state: number of promises}}`` over the signed kommuner.
+    by_municipality: dict[str, dict[str, int]]
+    #: ``[(theme name, number of promises naming it)]``, most common first, then by name.
+    themes: list[tuple[str, int]]
 
     @property
     def published(self) -> int:
@@ -677,98 +682,81 @@ class StateFigures:
         """Not ended: gällande or kommande."""
         return self.published - self.promises.get(PublicState.ENDED, 0)
 
+    def municipality_codes(self, state: str) -> set[str]:
+        """The kommuner with a live promise in ``state``."""
+        return {code for code, states in self.by_municipality.items() if states.get(state)}
 
-def state_figures(
+
+#: The theme names of a snapshot's ``themes``: objects (schema 2) by their ``name``,
+#: plain names (schema 1) as they are — what ``_theme_name`` reads.
+_THEME_NAMES = (
+    "jsonb_array_elements_text("
+    "jsonb_path_query_array(live.signed_themes, '$[*] ? (@.type() == \"object\").name')"
+    " || jsonb_path_query_array(live.signed_themes, '$[*] ? (@.type() == \"string\")'))"
+)
+
+_FIGURES_SQL = f"""
+WITH live AS MATERIALIZED ({{live}})
+SELECT
+  (SELECT COALESCE(jsonb_object_agg(public_state, promises), '{{{{}}}}')
+     FROM (SELECT public_state, COUNT(*) AS promises FROM live GROUP BY 1) AS s),
+  (SELECT COALESCE(SUM(signed_count), 0) FROM live),
+  (SELECT COALESCE(jsonb_agg(jsonb_build_array(code, public_state, promises)), '[]')
+     FROM (SELECT party ->> 'municipality_code' AS code, public_state, COUNT(*) AS promises
+             FROM live, jsonb_array_elements(live.signed_municipalities) AS party
+            GROUP BY 1, 2) AS s),
+  (SELECT COALESCE(jsonb_agg(jsonb_build_array(name, promises) ORDER BY promises DESC, name),
+                   '[]')
+     FROM (SELECT name, COUNT(DISTINCT live.id) AS promises
+             FROM live, {_THEME_NAMES} AS name
+            GROUP BY 1) AS s)
+"""
+
+
+def _json(value):
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def public_figures(
     criteria: PromiseFilter | None = None, *, today: date | None = None
-) -> StateFigures:
-    """Live promises per public state and their commitments, as ``summaries()`` would
-    count them. One query (GROUP BY the state), whatever the number of promises."""
+) -> PublicFigures:
+    """Live promises per public state, their commitments, per kommun and per theme, as a
+    loop over ``summaries()`` would count them. One query, one pass over the live
+    versions whatever their number: the rows come from ``filtered()`` (so the same
+    integrity check and filters as every list), the counting is done in SQL around it.
+    """
     today = today or timezone.localdate()
-    rows = (
+    partnership = KeyTransform("partnership", SNAPSHOT)
+    live = (
         filtered(criteria, today=today)
         .annotate(
             public_state=_public_state(today),
             signed_count=Coalesce(JsonbArrayLength(KeyTransform("commitments", SNAPSHOT)), 0),
+            signed_municipalities=Coalesce(
+                KeyTransform("municipalities", partnership), Value([], models.JSONField())
+            ),
+            signed_themes=Coalesce(KeyTransform("themes", SNAPSHOT), Value([], models.JSONField())),
         )
-        .values("public_state")
-        .annotate(promises=Count("pk"), commitments=Sum("signed_count"))
         .order_by()
+        .values("id", "public_state", "signed_count", "signed_municipalities", "signed_themes")
     )
-    promises, commitments = {}, 0
-    for row in rows:
-        promises[row["public_state"]] = row["promises"]
-        commitments += row["commitments"] or 0
-    return StateFigures(promises=promises, commitments=commitments)
-
-
-def _signed_municipality_codes(queryset: QuerySet) -> QuerySet:
-    """One row per signed kommun of each promise, its kommunkod as ``code``."""
-    partnership = KeyTransform("partnership", SNAPSHOT)
-    return queryset.annotate(
-        signed_party=JsonbArrayElements(KeyTransform("municipalities", partnership))
-    ).annotate(code=KeyTextTransform("municipality_code", "signed_party"))
-
-
-def state_counts_by_municipality(
-    criteria: PromiseFilter | None = None, *, today: date | None = None
-) -> dict[str, dict[str, int]]:
-    """``{kommunkod: {state: number of live promises}}`` over the signed kommuner. One query."""
-    today = today or timezone.localdate()
-    rows = (
-        _signed_municipality_codes(
-            filtered(criteria, today=today).annotate(public_state=_public_state(today))
-        )
-        .values_list("code", "public_state")
-        .annotate(promises=Count("pk"))
-        .order_by()
-    )
-    counts: dict[str, dict[str, int]] = {}
-    for code, state, number in rows:
+    try:
+        sql, params = live.query.sql_with_params()
+    except EmptyResultSet:
+        return PublicFigures(promises={}, commitments=0, by_municipality={}, themes=[])
+    with connection.cursor() as cursor:
+        cursor.execute(_FIGURES_SQL.format(live=sql), params)
+        states, commitments, parties, themes = cursor.fetchone()
+    by_municipality: dict[str, dict[str, int]] = {}
+    for code, state, number in _json(parties):
         if code:
-            counts.setdefault(code, {})[state] = number
-    return counts
-
-
-def municipality_codes_with(state: str, *, today: date | None = None) -> QuerySet:
-    """Kommunkoder of the kommuner with a live promise in ``state``, as a subquery."""
-    return _signed_municipality_codes(filtered(PromiseFilter(state=state), today=today)).values(
-        "code"
+            by_municipality.setdefault(code, {})[state] = number
+    return PublicFigures(
+        promises=_json(states),
+        commitments=int(commitments),
+        by_municipality=by_municipality,
+        themes=[(name, number) for name, number in _json(themes)],
     )
-
-
-class SignedThemeNames(Func):
-    """One row per theme name of a snapshot's ``themes`` (a set-returning function):
-    objects (schema 2) by their ``name``, plain names (schema 1) as they are — what
-    ``_theme_name`` reads."""
-
-    arity = 1
-    output_field = TextField()
-    sql = (
-        "jsonb_array_elements_text("
-        "jsonb_path_query_array({0}, '$[*] ? (@.type() == \"object\").name')"
-        " || jsonb_path_query_array({0}, '$[*] ? (@.type() == \"string\")'))"
-    )
-
-    def as_sql(self, compiler, connection, **extra_context):
-        themes, params = compiler.compile(self.source_expressions[0])
-        return self.sql.format(themes), (*params, *params)
-
-
-def theme_counts(
-    criteria: PromiseFilter | None = None, *, limit: int | None = None, today: date | None = None
-) -> list[tuple[str, int]]:
-    """``[(theme name, number of live promises naming it)]``, most common first, then by
-    name. One query."""
-    rows = (
-        filtered(criteria, today=today)
-        .annotate(theme=SignedThemeNames(KeyTransform("themes", SNAPSHOT)))
-        .values_list("theme")
-        .annotate(promises=Count("pk", distinct=True))
-        .order_by("-promises", "theme")
-    )
-    if limit is not None:
-        rows = rows[:limit]
-    return [(name, number) for name, number in rows]
 
 
 def live_ids() -> QuerySet:

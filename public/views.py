@@ -28,13 +28,10 @@ from promises.published import (
     PromiseFilter,
     PublicState,
     Unverifiable,
-    municipality_codes_with,
     party_choices,
+    public_figures,
     published_scan,
-    state_counts_by_municipality,
-    state_figures,
     summaries,
-    theme_counts,
 )
 from public import glossary
 from public.caching import no_parameters, public_page
@@ -67,13 +64,13 @@ def _public(view=None, *, params=no_parameters):
 def home(request: HttpRequest) -> HttpResponse:
     """Start page: what medborgarlöften are, search, kommuner with active promises, figures.
 
-    Every figure is counted in SQL (``promises.published``), so the page costs the same
-    few queries with 2 published promises or 2,300.
+    Every figure is counted in SQL in one pass (``public_figures``), so the page costs
+    the same few queries with 2 published promises or 2,300.
     """
-    figures = state_figures()
+    figures = public_figures()
     active_municipalities = list(
         Organisation.objects.municipalities()
-        .filter(municipality_code__in=municipality_codes_with(PublicState.ACTIVE))
+        .filter(municipality_code__in=figures.municipality_codes(PublicState.ACTIVE))
         .order_by("name")
     )
     return render(
@@ -88,7 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
                 "active": figures.active,
                 "commitments": figures.commitments,
             },
-            "top_themes": theme_counts(limit=5),
+            "top_themes": figures.themes[:5],
             "latest_followups": latest_published_followups(limit=5),
         },
     )
@@ -96,7 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _kommuner_with_counts(counts: Mapping[str, Mapping[str, int]]) -> list[Organisation]:
     """All 290 kommuner in län order, each with ``active_count``, ``published_count``
-    and ``map_state`` from ``counts`` (``state_counts_by_municipality``). One query."""
+    and ``map_state`` from ``counts`` (``PublicFigures.by_municipality``). One query."""
     municipalities = list(
         Organisation.objects.municipalities()
         .select_related("county__police_region")
@@ -137,7 +134,7 @@ def municipality_list(request: HttpRequest) -> HttpResponse:
             {"form": form, "counties": {}, "shown": 0},
             status=400,
         )
-    municipalities = _kommuner_with_counts(state_counts_by_municipality())
+    municipalities = _kommuner_with_counts(public_figures().by_municipality)
     filters = form.cleaned_data
     if filters["lan"]:
         municipalities = [m for m in municipalities if m.county.code == filters["lan"]]
@@ -174,7 +171,7 @@ def municipality_suggest(request: HttpRequest) -> HttpResponse:
     query = form.cleaned_data["q"] if form.is_valid() else ""
     found: list[Organisation] = []
     if query:
-        found = _matching(_kommuner_with_counts(state_counts_by_municipality()), query)
+        found = _matching(_kommuner_with_counts(public_figures().by_municipality), query)
     return render(
         request,
         "public/_municipality_suggestions.html",
@@ -199,8 +196,8 @@ def _figures_by(municipalities, key) -> list[dict]:
 @_public
 def sweden(request: HttpRequest) -> HttpResponse:
     """/sverige/: the map of all 290 kommuner, the same as a table, national figures."""
-    figures = state_figures()
-    municipalities = _kommuner_with_counts(state_counts_by_municipality())
+    figures = public_figures()
+    municipalities = _kommuner_with_counts(figures.by_municipality)
     states = {m.municipality_code: m.map_state for m in municipalities}
     links = {
         m.municipality_code: reverse("public:municipality-detail", args=[m.slug])
@@ -222,7 +219,7 @@ def sweden(request: HttpRequest) -> HttpResponse:
                 _figures_by(municipalities, lambda m: str(m.county.police_region)),
                 key=lambda r: r["name"],
             ),
-            "top_themes": theme_counts(limit=10),
+            "top_themes": figures.themes[:10],
             "outcomes": national_outcomes(),
             "figures": {
                 "published": figures.published,

@@ -24,11 +24,8 @@ from promises.models import Promise
 from promises.published import (
     PromiseFilter,
     PublicState,
-    municipality_codes_with,
-    state_counts_by_municipality,
-    state_figures,
+    public_figures,
     summaries,
-    theme_counts,
 )
 from promises.snapshot import build
 from tests.factories import municipality, publish_working_copy, sign
@@ -370,24 +367,23 @@ def test_sql_figures_match_the_python_loop(mixed, offset):
     assert sum(expected["states"].values()) == 13
     assert len(expected["states"]) >= 2  # a mixed set on every day asked
 
-    figures = state_figures(today=today)
+    figures = public_figures(today=today)
     assert figures.promises == dict(expected["states"])
     assert figures.published == 13
     assert figures.active == expected["states"][PublicState.ACTIVE]
     assert figures.current == 13 - expected["states"][PublicState.ENDED]
     assert figures.commitments == expected["commitments"]
+    assert figures.by_municipality == expected["by_kommun"]
+    assert figures.municipality_codes(PublicState.ACTIVE) == expected["active_codes"]
+    assert dict(figures.themes) == dict(expected["themes"])
+    counts = [n for _name, n in figures.themes]
+    assert counts == sorted(counts, reverse=True)
 
-    assert state_counts_by_municipality(today=today) == expected["by_kommun"]
 
-    themes = theme_counts(today=today)
-    assert dict(themes) == dict(expected["themes"])
-    assert [n for _name, n in themes] == sorted((n for _name, n in themes), reverse=True)
-    assert len(theme_counts(limit=3, today=today)) == min(3, len(themes))
-
-    codes = set(
-        municipality_codes_with(PublicState.ACTIVE, today=today).values_list("code", flat=True)
-    )
-    assert codes == expected["active_codes"]
+def test_figures_of_nothing_are_zero(db):
+    figures = public_figures()
+    assert (figures.published, figures.commitments, figures.themes) == (0, 0, [])
+    assert public_figures(PromiseFilter(ids=())).by_municipality == {}
 
 
 def test_the_mixed_set_covers_what_the_sql_must_handle(mixed):
@@ -397,8 +393,11 @@ def test_the_mixed_set_covers_what_the_sql_must_handle(mixed):
     assert states["Slutar i dag"] == PublicState.ACTIVE  # the last day still counts
     assert states["Börjar i dag"] == PublicState.ACTIVE
     assert states["Första vågen"] == PublicState.ENDED
-    assert state_counts_by_municipality(today=today)["0881"] == {PublicState.ACTIVE: 1}
-    assert theme_counts(PromiseFilter(municipality="0881"), today=today) == [("Trafik", 1)]
+    figures = public_figures(today=today)
+    assert figures.by_municipality["0881"] == {PublicState.ACTIVE: 1}
+    nybro = public_figures(PromiseFilter(municipality="0881"), today=today)
+    assert (nybro.published, nybro.themes) == (1, [("Trafik", 1)])
+    assert nybro.commitments == 3
 
 
 def test_pages_show_the_sql_figures(client, mixed):
