@@ -9,6 +9,7 @@ number of promises, commitments or signatures.
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from itertools import batched
@@ -17,6 +18,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.db.models.fields.json import KT, KeyTransform
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI, Path, Query, Schema
@@ -29,14 +31,16 @@ from followups.selectors import followup_public_data, public_followups
 from organizations.models import Organisation
 from promises.chain import GENESIS
 from promises.published import (
+    SNAPSHOT,
+    JsonbArrayElements,
     NotPublished,
     PromiseFilter,
     PromiseSummary,
     Unverifiable,
     iter_summaries,
+    live_promises,
     public_chain,
     published_content,
-    state_counts_by_municipality,
     summaries,
     summary_count,
 )
@@ -356,8 +360,16 @@ def promise_document(page: PromisePage) -> dict:
 
 
 def published_counts() -> dict[str, int]:
-    """Published promises (gällande, kommande and avslutade) per signed kommunkod: one query."""
-    return {code: sum(states.values()) for code, states in state_counts_by_municipality().items()}
+    """Published promises (gällande, kommande and avslutade) per signed kommunkod: one query,
+    one short row per kommun and promise; the codes are read from the live snapshots in SQL."""
+    signed = KeyTransform("municipalities", KeyTransform("partnership", SNAPSHOT))
+    codes = (
+        live_promises()
+        .annotate(signed_party=JsonbArrayElements(signed))
+        .values_list(KT("signed_party__municipality_code"), flat=True)
+        .order_by()
+    )
+    return Counter(code for code in codes if code)
 
 
 # --- CSV -----------------------------------------------------------------------------

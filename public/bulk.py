@@ -47,6 +47,7 @@ from django.db.models import CharField, Count, Max, StringAgg, Value
 from django.db.models.functions import MD5, Cast, Concat
 from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
 from django.tasks import task
+from django.tasks.backends.immediate import ImmediateBackend
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers
 from django.utils.http import http_date
@@ -358,6 +359,14 @@ def _gzipped(chunks: Iterator[str]) -> Iterator[bytes]:
 
 
 def _ask_for_rebuild() -> None:
+    """A download found no fresh file: queue a rebuild, if a worker will run it.
+
+    With the immediate backend (development, tests, a server without ``db_worker``)
+    the build would run in this web worker, for minutes at national size: there
+    the files come from publications and ``manage.py build_open_data`` only.
+    """
+    if isinstance(rebuild_bulk_files.get_backend(), ImmediateBackend):
+        return
     # On commit: at once in a request (autocommit), never inside a test's transaction.
     transaction.on_commit(lambda: schedule_rebuild(force=False))
 

@@ -187,6 +187,28 @@ def test_a_stale_file_is_never_served(client, publish_kalmar_promise):
     assert "Sedan" not in built_text(bulk.COMMITMENTS)
 
 
+def test_a_download_without_a_fresh_file_queues_a_rebuild_once_it_is_sent(
+    rebuilds_queued, client, demo, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(URLS[bulk.COMMITMENTS])
+        assert isinstance(response, StreamingHttpResponse)
+        response.getvalue()
+    assert rebuilds_queued() == 1
+    # A burst of downloads while it waits in the queue queues nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(URLS[bulk.FOLLOWUPS]).getvalue()
+    assert rebuilds_queued() == 1
+
+
+def test_with_the_immediate_backend_a_download_never_builds_in_the_web_worker(
+    client, demo, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(URLS[bulk.COMMITMENTS]).getvalue()
+    assert bulk.current_build() is None
+
+
 def test_english_requests_stream_in_english(client, demo):
     bulk.build()
     response = client.get("/en/api/v1/commitments.csv", HTTP_ACCEPT_ENCODING="gzip")
