@@ -51,6 +51,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from core.middleware import WORKSPACE_PREFIXES, could_be_a_session
 from core.publication import NATIONAL, municipality_scope, promise_scope, scope_versions
+from organizations.models import Organisation
 
 PAGE_TIMEOUT = 60 * 60
 
@@ -71,12 +72,21 @@ def every_parameter(request: HttpRequest) -> str:
     return urlencode(sorted(request.GET.lists()), doseq=True)
 
 
+_MAX_SLUG_LENGTH = Organisation._meta.get_field("slug").max_length
+
+
+def _kommun(kwargs: dict) -> str:
+    # No kommun has a slug that long (its page is a 404, never cached): no key of its own.
+    slug = kwargs["slug"]
+    return municipality_scope(slug) if len(slug) <= _MAX_SLUG_LENGTH else NATIONAL
+
+
 #: The pages that show one promise or one kommun, by URL name; every other page is national.
 _SCOPE_BY_VIEW: dict[str, Callable[[dict], str]] = {
     "public:promise-detail": lambda kwargs: promise_scope(kwargs["pk"]),
     "public:promise-pdf": lambda kwargs: promise_scope(kwargs["pk"]),
-    "public:municipality-detail": lambda kwargs: municipality_scope(kwargs["slug"]),
-    "public:municipality-feed": lambda kwargs: municipality_scope(kwargs["slug"]),
+    "public:municipality-detail": _kommun,
+    "public:municipality-feed": _kommun,
 }
 
 
@@ -184,8 +194,9 @@ def public_page(
         response.page_cache_key = key
         return response
 
-    # functools.wraps copies it onto require_GET's and login_not_required's wrappers.
+    # functools.wraps copies these onto require_safe's and login_not_required's wrappers.
     wrapped.page_cache = spec
+    wrapped.public_read = True  # core.replica: an anonymous read may go to the replica
     return wrapped
 
 

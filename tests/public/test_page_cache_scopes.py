@@ -342,3 +342,13 @@ def test_a_host_not_allowed_is_refused_even_when_the_page_is_cached(client, page
     for _ in range(2):
         response = client.get(pages["start"], headers={"host": "evil.example"})
         assert response.status_code == 400 and not served_early(response)
+
+
+def test_an_overlong_kommun_slug_makes_no_version_key(client):
+    from django.core.cache import cache
+
+    response = client.get(reverse("public:municipality-detail", args=["a" * 400]))
+    assert response.status_code == 404
+    assert not [key for key in cache._cache if "public:scope:kommun:" in key]
+    client.get(reverse("public:municipality-detail", args=["ingen-sadan-kommun"]))
+    assert [key for key in cache._cache if "public:scope:kommun:ingen-sadan-kommun" in key]
