@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # With DATABASE_REPLICA_URL: anonymous public page views read from the replica.
+    "core.replica.PublicReadsMiddleware",
     "pghistory.middleware.HistoryMiddleware",
     # Axes must come last: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
@@ -146,6 +148,24 @@ if "statement_timeout" not in _db_options.get("options", ""):
     _db_options["options"] = (
         f"{_db_options.get('options', '')} -c statement_timeout={_statement_ms}".strip()
     )
+# A read replica for anonymous public pages (core/replica.py): same options as default,
+# never migrated, and in tests the same database as default.
+if env.str("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = {
+        **env.db_url("DATABASE_REPLICA_URL"),
+        "ATOMIC_REQUESTS": False,
+        "CONN_MAX_AGE": DATABASES["default"]["CONN_MAX_AGE"],
+        "CONN_HEALTH_CHECKS": True,
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASES["replica"].setdefault("OPTIONS", {}).update(
+        {
+            key: value
+            for key, value in _db_options.items()
+            if key not in DATABASES["replica"]["OPTIONS"]
+        }
+    )
+DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
 # /healthz gives up on the database after this many seconds and answers 503.
 HEALTHZ_DATABASE_TIMEOUT = env.float("HEALTHZ_DATABASE_TIMEOUT", default=2)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -26,6 +26,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -33,9 +34,10 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
+from django.db import connections
 from django.test import Client
 
+from core.replica import REPLICA
 from organizations.models import Organisation
 from promises.models import Promise
 
@@ -118,10 +120,15 @@ class Command(BaseCommand):
         cached = self._phase(wrk, urls, workers, connections, duration, cache_url=None)
         uncached = self._phase(wrk, urls, workers, 1, duration, cache_url="dummycache://")
 
+        replica = (
+            " Anonyma läsningar från läsrepliken (DATABASE_REPLICA_URL)."
+            if REPLICA in connections
+            else ""
+        )
         lines = [
             f"{promises} publicerade löften, gunicorn med {workers} processer, wrk {duration} s "
             f"per adress. Kvot = req/s delat med req/s för en statisk fil ({STATIC_URL_PATH}) "
-            "i samma körning och läge.",
+            f"i samma körning och läge.{replica}",
             "",
             f"| adress | frågor | cachad req/s ({connections} ansl.) | p50 | p99 | kvot "
             "| ocachad req/s (1 ansl.) | p50 | p99 | kvot |",
@@ -180,12 +187,21 @@ class Command(BaseCommand):
         return urls
 
     def _queries(self, url: str) -> int | str:
+        """The SQL statements of one uncached request, on every database (with a read
+        replica configured, "7 (7 replik)" says how many of them it answered)."""
         client = Client(HTTP_HOST="127.0.0.1")
-        counter = QueryCounter()
+        counters = {alias: QueryCounter() for alias in connections}
         cache.clear()
-        with connection.execute_wrapper(counter):
+        with ExitStack() as stack:
+            for alias, counter in counters.items():
+                stack.enter_context(connections[alias].execute_wrapper(counter))
             response = client.get(url)
-        return len(counter) if response.status_code == 200 else f"status {response.status_code}"
+        if response.status_code != 200:
+            return f"status {response.status_code}"
+        total = sum(len(counter) for counter in counters.values())
+        if REPLICA in counters:
+            return f"{total} ({len(counters[REPLICA])} replik)"
+        return total
 
     def _environment(self, cache_url: str | None) -> dict:
         env = {
