@@ -256,6 +256,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
+# The gzip open-data files (public/bulk.py); a volume every app node shares.
+# Unset: MEDIA_ROOT/oppna-data.
+BULK_ROOT = env.str("BULK_ROOT", default="") or None
 # Files only members of a partnership may read: the source documents of imported
 # promises and the uploads waiting for their review. Nothing serves this folder; a view
 # streams each file after checking who asks.

@@ -33,6 +33,7 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.test import Client
@@ -111,6 +112,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, duration=5, connections=16, workers=2, readme=False, output="", **o):
         wrk = self._wrk()
+        # The bulk files as a worker builds them after a publication (public.bulk).
+        call_command("build_open_data", stdout=self.stdout)
         urls = self._urls()
         queries = {url: self._queries(url) for url in urls}
         promises = Promise.objects.published().count()
@@ -168,7 +171,7 @@ class Command(BaseCommand):
         return found
 
     def _urls(self) -> list[str]:
-        urls = ["/", "/kommuner/"]
+        urls = ["/", "/kommuner/", "/sverige/"]
         promise = Promise.objects.published().order_by("pk").first()
         if promise is not None:
             municipality = (
@@ -178,10 +181,11 @@ class Command(BaseCommand):
                 .first()
             )
             if municipality is not None:
-                urls.append(f"/kommuner/{municipality.slug}/")
+                urls += [f"/kommuner/{municipality.slug}/", f"/kommuner/{municipality.slug}/flode/"]
             urls.append(promise.get_public_url())
         urls += [f"/sok/?q={quote(q)}" for q in ("narkotika", "löfte", "trygghetsvandring")]
-        urls += ["/flode/", "/api/v1/promises", "/api/v1/municipalities"]
+        urls += ["/flode/", "/api/v1/promises", "/api/v1/promises?offset=1000"]
+        urls += ["/api/v1/municipalities", "/api/v1/bulk/followups.csv.gz"]
         if promise is not None:
             urls.append(f"/api/v1/promises/{promise.pk}")
         return urls
