@@ -46,6 +46,7 @@ from promises.published import (
 )
 from promises.snapshot import SnapshotError
 from public import bulk, schemas
+from public.caching import public_page
 from public.read import PromisePage, promise_page
 
 
@@ -922,4 +923,15 @@ def urls():
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
         login_not_required(pattern.callback)
+        if pattern.name in CACHED_VIEWS:
+            # Answered from the page cache like the public pages (public/caching.py):
+            # only 200s of GET and HEAD for visitors who are not signed in are kept.
+            pattern.callback = public_page(pattern.callback)
     return patterns, app_name, namespace
+
+
+#: The JSON documents, cached on every query parameter in a fixed order (the CSVs and the
+#: bulk files stream and are not cached).
+CACHED_VIEWS = frozenset(
+    {"promise-list", "promise-detail", "promise-chain", "promise-version", "municipality-list"}
+)

@@ -81,10 +81,23 @@ def _kommun(kwargs: dict) -> str:
     return municipality_scope(slug) if len(slug) <= _MAX_SLUG_LENGTH else NATIONAL
 
 
+def _api_promise(kwargs: dict) -> str:
+    # The API's path parameter is text until ninja validates it: only a number has a scope.
+    promise_id = str(kwargs.get("promise_id", ""))
+    return (
+        promise_scope(int(promise_id))
+        if promise_id.isdigit() and len(promise_id) <= 18
+        else NATIONAL
+    )
+
+
 #: The pages that show one promise or one kommun, by URL name; every other page is national.
 _SCOPE_BY_VIEW: dict[str, Callable[[dict], str]] = {
     "public:promise-detail": lambda kwargs: promise_scope(kwargs["pk"]),
     "public:promise-pdf": lambda kwargs: promise_scope(kwargs["pk"]),
+    "public:open-data:promise-detail": _api_promise,
+    "public:open-data:promise-chain": _api_promise,
+    "public:open-data:promise-version": _api_promise,
     "public:municipality-detail": _kommun,
     "public:municipality-feed": _kommun,
 }

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from public import api, feeds, open_data, pdf, views
+from public.caching import no_parameters, public_page
 from public.sitemaps import SITEMAPS
 
 app_name = "public"
@@ -21,8 +22,12 @@ urlpatterns = [
     # Open data, feeds and the PDF (public/api.py, feeds.py, pdf.py, open_data.py).
     path("api/v1/", api.urls()),
     path("oppna-data/", open_data.open_data, name="open-data"),
-    path("flode/", feeds.promise_feed, name="feed"),
-    path("kommuner/<slug:slug>/flode/", feeds.municipality_feed, name="municipality-feed"),
+    path("flode/", public_page(feeds.promise_feed, params=no_parameters), name="feed"),
+    path(
+        "kommuner/<slug:slug>/flode/",
+        public_page(feeds.municipality_feed, params=no_parameters),
+        name="municipality-feed",
+    ),
     path("medborgarloften/<int:pk>/pdf/", pdf.promise_pdf, name="promise-pdf"),
     path(
         "medborgarloften/<int:pk>/underskrifter-pa-papper/",

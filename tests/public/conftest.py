@@ -60,3 +60,10 @@ def full_demo(db, django_capture_on_commit_callbacks):
 
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_demo", "--force", stdout=StringIO())
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    """The cache off, for tests that count what a page itself asks (the second request
+    would otherwise come from the page cache with no query at all)."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}

@@ -277,6 +277,7 @@ def count_queries(client, url) -> int:
     return len(queries)
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_list_csv_and_municipality_queries_do_not_grow_with_promises(
     client, publish_kalmar_promise
 ):
@@ -296,6 +297,7 @@ def test_list_csv_and_municipality_queries_do_not_grow_with_promises(
     assert get_json(client, "/api/v1/promises")["count"] == 4
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_detail_queries_do_not_grow_with_commitments(client, publish_kalmar_promise):
     small = publish_kalmar_promise("Litet", commitments=2)
     large = publish_kalmar_promise("Stort", commitments=30)

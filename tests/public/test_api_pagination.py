@@ -178,6 +178,7 @@ def queries(client, url) -> int:
     return len(captured)
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_a_list_page_costs_the_same_queries_with_3_and_with_30_promises(client, promises):
     urls = [
         "/api/v1/promises",

@@ -104,6 +104,7 @@ def test_feeds_carry_published_followups_only(client, demo, settings):
     assert entries(atom(client, "/kommuner/kalmar/flode/")) == []
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_feed_queries_do_not_grow_with_promises(client, publish_kalmar_promise):
     def count(url):
         with CaptureQueriesContext(connection) as queries:
