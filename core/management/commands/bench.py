@@ -38,7 +38,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connections
 from django.test import Client
 
-from core.replica import REPLICA
+from core.replica import REPLICA, replica_configured
 from organizations.models import Organisation
 from promises.models import Promise
 
@@ -125,7 +125,7 @@ class Command(BaseCommand):
 
         replica = (
             " Anonyma läsningar från läsrepliken (DATABASE_REPLICA_URL)."
-            if REPLICA in connections
+            if replica_configured()
             else ""
         )
         lines = [
