@@ -10,24 +10,24 @@ Three checks, the same in SQL (for lists) and in Python (for one promise and
 ``chain_problems`` also recomputes a promise's hash chain (``promises.chain``).
 The database refuses to update or delete versions and signatures; these
 checks catch what a database superuser could still force past that.
+
+In SQL, checks 1 and 2 read ``PromiseVersion.content_intact``, a stored
+generated column PostgreSQL recomputes on every INSERT and UPDATE (migration
+``0010``), so a list does not hash every row on every query. A rewrite with
+triggers disabled still recomputes it. A superuser who goes further and runs
+``ALTER TABLE … ALTER COLUMN content_intact DROP EXPRESSION`` can then set it
+by hand and fool the lists, but not ``version_problems``: the promise page, the
+API detail, the PDF and ``manage.py verify_signatures`` recompute both checks
+in Python from the stored text.
 """
 
 import json
 
-from django.db.models import CharField, Exists, F, Func, JSONField, OuterRef
-from django.db.models.functions import Cast
-from django.db.models.lookups import Exact
+from django.db.models import Exists, OuterRef, Q
 
 from promises.chain import GENESIS, link, signature_record, version_record
 from promises.models import PromiseVersion, Signature
 from promises.snapshot import SnapshotError, parse, sha256_hex
-
-
-class Sha256Hex(Func):
-    """``encode(sha256(convert_to(text, 'UTF8')), 'hex')``: built into PostgreSQL ≥ 11."""
-
-    template = "encode(sha256(convert_to(%(expressions)s, 'UTF8')), 'hex')"
-    output_field = CharField()
 
 
 def intact_version_condition(prefix: str) -> list:
@@ -38,8 +38,7 @@ def intact_version_condition(prefix: str) -> list:
     """
     version_id = f"{prefix}id" if prefix else "pk"
     return [
-        Exact(Sha256Hex(F(f"{prefix}content")), F(f"{prefix}content_sha256")),
-        Exact(Cast(F(f"{prefix}content"), JSONField()), F(f"{prefix}snapshot")),
+        Q(**{f"{prefix}content_intact": True}),
         ~Exists(
             Signature.objects.filter(version_id=OuterRef(version_id)).exclude(
                 content_sha256=OuterRef(f"{prefix}content_sha256")

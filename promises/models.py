@@ -13,7 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Now
+from django.db.models.functions import Cast, Now
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -474,6 +475,26 @@ class PromiseVersion(ChainedRecord):
     content = models.TextField(_("signerad text (kanonisk JSON)"))
     snapshot = models.JSONField(_("innehåll"))
     content_sha256 = models.CharField(_("SHA-256"), max_length=64)
+    # Recomputed by PostgreSQL on every INSERT and UPDATE and never writable,
+    # so a row rewritten past the triggers shows here too. Lists filter on it
+    # instead of hashing every row per query; the Python checks
+    # (``promises.integrity``) still recompute everything themselves.
+    # ``medborgarlofte_sha256_hex`` is migration 0010's IMMUTABLE wrapper
+    # around ``encode(sha256(convert_to(…)))`` (``convert_to`` is only STABLE).
+    content_intact = models.GeneratedField(
+        expression=Q(
+            Exact(
+                models.Func(
+                    "content", function="medborgarlofte_sha256_hex", output_field=models.TextField()
+                ),
+                models.F("content_sha256"),
+            )
+        )
+        & Q(Exact(Cast("content", models.JSONField()), models.F("snapshot"))),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("innehållet stämmer med sin SHA-256"),
+    )
     created_at = models.DateTimeField(_("skapad"), db_default=Now())
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

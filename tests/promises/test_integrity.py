@@ -12,8 +12,9 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from promises import published as published_models
 from promises import services
 from promises.chain import GENESIS, link, signature_record, version_record
 from promises.models import Commitment, Promise, PromiseTransition, PromiseVersion, Signature
@@ -134,6 +135,64 @@ def test_only_the_queryable_copy_rewritten_is_caught_too(client, published):
     assert client.get("/api/v1/promises").json()["items"] == []
     with pytest.raises(CommandError):
         call_command("verify_signatures")
+
+
+@pytest.mark.parametrize(
+    "assignment",
+    [
+        "snapshot = jsonb_set(snapshot, '{title}', '\"Omskrivet\"')",
+        "content = replace(content, '\"Tryggare Kalmar\"', '\"Omskrivet\"')",
+        # Both copies rewritten alike, and the hash recorded for the new text.
+        "snapshot = jsonb_set(snapshot, '{title}', '\"Omskrivet\"'), "
+        "content = replace(content, '\"Tryggare Kalmar\"', '\"Omskrivet\"'), "
+        "content_sha256 = encode(sha256(convert_to(replace(content, "
+        "'\"Tryggare Kalmar\"', '\"Omskrivet\"'), 'UTF8')), 'hex')",
+    ],
+    ids=["snapshot", "content", "both-and-hash"],
+)
+def test_the_stored_intact_flag_is_recomputed_by_a_forced_update(published, assignment):
+    """``content_intact`` cannot be written; PostgreSQL recomputes it, triggers or not."""
+    version_id = published.published_version_id
+    assert PromiseVersion.objects.get(pk=version_id).content_intact is True
+    assert published_models.live_promises().filter(pk=published.pk).exists()
+
+    force_sql(f"UPDATE promises_promiseversion SET {assignment} WHERE id = %s", [version_id])
+
+    version = PromiseVersion.objects.get(pk=version_id)
+    if "content_sha256" in assignment:
+        # The text and its recorded hash agree again: only the signatures
+        # (still carrying the old hash) and the chain give it away.
+        assert version.content_intact is True
+    else:
+        assert version.content_intact is False
+        assert not PromiseVersion.objects.filter(pk=version_id).intact().exists()
+    assert not published_models.live_promises().filter(pk=published.pk).exists()
+    assert published_models.summaries() == []
+    assert published_models.summary_count() == 0
+    with pytest.raises(CommandError):
+        call_command("verify_signatures")
+
+
+def test_the_stored_intact_flag_refuses_a_direct_write(published):
+    with pytest.raises(DatabaseError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+        cursor.execute(
+            "UPDATE promises_promiseversion SET content_intact = true WHERE id = %s",
+            [published.published_version_id],
+        )
+
+
+def test_lists_read_the_stored_flag_instead_of_hashing_every_row(published):
+    """The live-promise count filters on ``content_intact``; no hash is computed per row."""
+    queryset = published_models.live_promises().order_by()
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN (VERBOSE) SELECT COUNT(*) FROM ({sql}) AS live", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "content_intact" in plan
+    for computed in ("sha256(", "convert_to(", "medborgarlofte_sha256_hex(", "::jsonb"):
+        assert computed not in plan
+    assert queryset.count() == 1
 
 
 def test_a_signature_moved_to_another_hash_is_caught(client, published):
