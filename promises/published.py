@@ -605,17 +605,24 @@ def summaries(
     offset: int = 0,
     today: date | None = None,
 ) -> list[PromiseSummary]:
-    """Published promises as lists show them, newest signed period first. One query.
+    """Published promises as lists show them, newest signed period first. One query, or
+    two for a page.
 
     ``limit`` and ``offset`` page in SQL (``LIMIT``/``OFFSET``), so a page never
-    reads the other promises' rows.
+    reads the other promises' list columns.
     """
-    queryset = _summary_values(criteria, order=order, today=today).values(*SUMMARY_COLUMNS)
-    if limit is not None:
-        queryset = queryset[offset : offset + limit]
-    elif offset:
-        queryset = queryset[offset:]
-    return [_summary(row) for row in queryset]
+    queryset = _summary_values(criteria, order=order, today=today)
+    if limit is None:
+        rows = queryset.values(*SUMMARY_COLUMNS)
+        return [_summary(row) for row in (rows[offset:] if offset else rows)]
+    # A page in two steps: the page's ids sorted on the order's keys alone, then the list
+    # columns of those rows only. In one statement PostgreSQL builds every column of every
+    # live promise before it sorts and keeps the page (140 ms at national size for five).
+    ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+    if not ids:
+        return []
+    found = {row["pk"]: row for row in queryset.filter(pk__in=ids).values(*SUMMARY_COLUMNS)}
+    return [_summary(found[pk]) for pk in ids if pk in found]
 
 
 def summary_count(criteria: PromiseFilter | None = None, *, today: date | None = None) -> int:

@@ -193,8 +193,8 @@ def test_a_list_page_costs_the_same_queries_with_3_and_with_30_promises(client, 
     promises(27, start=3)
     large = [queries(client, url) for url in urls]
     assert small == large
-    # A total and a page: the promise list reads nothing else.
-    assert small[0] == 2
+    # A total, the page's ids and the page's rows: the promise list reads nothing else.
+    assert small[0] == 3
     assert page(client, "/api/v1/promises", limit=200)[1]["count"] == 30
 
 
@@ -203,8 +203,10 @@ def test_the_page_is_limited_in_sql(client, promises):
     with CaptureQueriesContext(connection) as captured:
         _, data = page(client, "/api/v1/promises", limit=2, offset=3)
     assert len(data["items"]) == 2
-    listing = captured.captured_queries[-1]["sql"]
+    # The page's ids are chosen in SQL; then only those rows are read.
+    listing = captured.captured_queries[-2]["sql"]
     assert "LIMIT 2" in listing and "OFFSET 3" in listing
+    assert "OFFSET" not in captured.captured_queries[-1]["sql"]
     assert "COUNT(" in captured.captured_queries[0]["sql"]
 
 
