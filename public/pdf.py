@@ -5,7 +5,7 @@ The PDF is rendered from the same published read model as the public page
 WeasyPrint only ever reads local static files (the stylesheet); any other
 address is refused, so rendering never touches the network. Fonts are the
 system's (DejaVu). Rendering takes a second, so the bytes are cached per
-public generation, signed hash, state (gällande/avslutat) and language.
+version of the promise's scope, signed hash, state (gällande/avslutat) and language.
 """
 
 import functools
@@ -125,7 +125,11 @@ def promise_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     key = ":".join(
         [
             "public:pdf",
-            str(publication.generation()),
+            # Renewed with the promise's own pages (core.publication), not by every
+            # publication anywhere: an activity report elsewhere keeps this PDF cached.
+            ".".join(
+                str(v) for v in publication.scope_versions(publication.promise_scope(promise.id))
+            ),
             str(promise.id),
             promise.content_sha256,
             promise.state(),

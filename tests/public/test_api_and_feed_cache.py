@@ -85,3 +85,27 @@ def test_a_signed_in_visitor_gets_the_api_fresh(client, published, kalmar_coordi
     queries, response = get(client, "/api/v1/promises")
     assert response.status_code == 200 and queries > 0
     assert "private" in response["Cache-Control"]
+
+
+def test_the_pdf_stays_cached_when_another_promise_changes_and_renews_with_its_own(
+    client, published, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The PDF view verifies the live version on every request; the rendering is cached."""
+    from core import publication
+    from public import pdf
+
+    rendered = []
+    render = pdf.render_promise_pdf
+    monkeypatch.setattr(pdf, "render_promise_pdf", lambda page: rendered.append(1) or render(page))
+    promise = published("Trygg i Kalmar")
+    other = published("Nattvandring i Kalmar")
+    url = f"/medborgarloften/{promise.pk}/pdf/"
+    assert client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.changed(f"promise:{other.pk}")
+    assert client.get(url).status_code == 200
+    assert len(rendered) == 1  # another promise's change: still cached
+    with django_capture_on_commit_callbacks(execute=True):
+        publication.changed(f"promise:{promise.pk}")
+    assert client.get(url).status_code == 200
+    assert len(rendered) == 2  # its own change renders it again
