@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from subscriptions.models import Subscription
 
@@ -64,7 +65,7 @@ def test_a_wrong_address_gets_a_swedish_message(page, assert_accessible):
     summary = page.locator(".error-summary")
     summary.wait_for()
     assert "Skriv en e-postadress som namn@exempel.se." in summary.inner_text()
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    expect(summary).to_be_focused()
     # The form answers 400 on purpose; Chromium logs every 4xx document as a console error.
     page.console_errors[:] = [e for e in page.console_errors if "status of 400" not in e]
     assert_accessible(page)
