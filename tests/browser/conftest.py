@@ -11,10 +11,8 @@ from django.core.management import call_command
 
 @pytest.fixture
 def demo(transactional_db, settings):
-    """Reference and demo data in the live server's database (flushed after each test)."""
-    from organizations.reference import ensure_reference_data
-
-    ensure_reference_data()
+    """Demo data in the live server's database (flushed after each test; the reference
+    data comes back after each flush, see tests/conftest.py)."""
     settings.DEBUG = True  # load_demo refuses to run without DEBUG
     with open(os.devnull, "w") as devnull:
         call_command("load_demo", stdout=devnull)
