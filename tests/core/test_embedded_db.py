@@ -52,7 +52,16 @@ def _postmasters(data_dir: Path) -> list:
     """Server processes whose parent is not one: the postmaster(s) of the folder."""
     processes = server_processes(data_dir)
     pids = {process.pid for process in processes}
-    return [process for process in processes if process.ppid() not in pids]
+    postmasters = []
+    for process in processes:
+        try:
+            parent = process.ppid()
+        except psutil.NoSuchProcess:
+            # A backend or auxiliary process that ended after the listing: not a postmaster.
+            continue
+        if parent not in pids:
+            postmasters.append(process)
+    return postmasters
 
 
 def _dead_pid() -> int:
