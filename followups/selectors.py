@@ -6,6 +6,8 @@ prefetched: a fixed number of queries. A published follow-up keeps every row
 it was published with, also for commitments a later version removed.
 """
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connection
 from django.db.models import Prefetch, QuerySet
 
 from followups.models import (
@@ -14,7 +16,7 @@ from followups.models import (
     FollowUpApproval,
     FollowUpIndicatorValue,
 )
-from promises.published import PromiseFilter, filtered, live_ids
+from promises.published import PromiseFilter, filtered, live_commitments, live_ids
 
 
 def _with_content(queryset: QuerySet) -> QuerySet:
@@ -126,6 +128,35 @@ def workspace_followups(user) -> QuerySet:
 def assessment_status_labels() -> dict[str, str]:
     """The assessment statuses and their labels, in the reader's language."""
     return {value: str(label) for value, label in CommitmentAssessment.Status.choices}
+
+
+_STATUS_COUNTS_SQL = "SELECT status, COUNT(*) FROM ({latest}) AS latest GROUP BY status"
+
+
+def latest_public_status_counts() -> dict[str, int]:
+    """``{status: commitments}`` over every live commitment whose published follow-ups
+    report something, by its newest such follow-up: what ``latest_public_assessments``
+    and ``reports_something`` give, counted in one query.
+
+    An assessment that says nothing (still "planerad", no figure, no text) is left
+    out, so an older follow-up's word stands (``public.read.reports_something``).
+    """
+    latest = (
+        CommitmentAssessment.objects.filter(
+            followup__in=public_followups(), commitment_id__in=live_commitments()
+        )
+        .exclude(figure__isnull=True, status="planerad", outcome="")
+        .order_by("commitment_id", "-followup__period_end_date", "-followup_id")
+        .distinct("commitment_id")
+        .values("status")
+    )
+    try:
+        sql, params = latest.query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_STATUS_COUNTS_SQL.format(latest=sql), params)
+        return dict(cursor.fetchall())
 
 
 def latest_public_assessments(commitment_ids) -> list[tuple[int, str, int | None, str]]:

@@ -9,11 +9,14 @@ public keeps seeing the signed version.
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Cast, Now
+from django.db.models.expressions import CombinedExpression
+from django.db.models.fields.json import KT, KeyTransform
+from django.db.models.functions import Cast, Coalesce, Now
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -447,6 +450,48 @@ class ChainedRecord(models.Model):
         abstract = True
 
 
+class JsonPath(models.Func):
+    """``jsonb_path_query_array(expression, 'path')``: IMMUTABLE, so fit for a stored
+    generated column. ``path`` is a constant of this module, never user input."""
+
+    function = "jsonb_path_query_array"
+    template = "%(function)s(%(expressions)s, '%(path)s')"
+    output_field = models.JSONField()
+
+    def __init__(self, expression, path: str, **extra):
+        if "'" in path:
+            raise ValueError("a JSON path here may not contain a single quote")
+        super().__init__(expression, path=path, **extra)
+
+
+class IsoDate(models.Func):
+    """A snapshot's ISO date (``"2020-01-01"``) as a date, NULL when absent or invalid.
+
+    ``medborgarlofte_iso_date`` is migration 0011's IMMUTABLE function: a plain
+    cast to ``date`` is only STABLE (it reads ``DateStyle``, which cannot change
+    the meaning of an ISO date).
+    """
+
+    function = "medborgarlofte_iso_date"
+    output_field = models.DateField()
+
+
+def _signed_column(expression, output_field, verbose_name):
+    """A copy of one part of the signed snapshot, computed by PostgreSQL on INSERT.
+
+    Lists, filters and figures read these small columns instead of taking apart
+    every live snapshot (a detoast of the whole JSON per path and row). They can
+    never differ from ``snapshot``: a generated column is not writable, and a row
+    rewritten past the triggers recomputes it.
+    """
+    return models.GeneratedField(
+        expression=expression,
+        output_field=output_field,
+        db_persist=True,
+        verbose_name=verbose_name,
+    )
+
+
 class PromiseVersionQuerySet(models.QuerySet):
     def intact(self):
         """Versions whose stored text still hashes to the recorded SHA-256 (checked in SQL).
@@ -495,6 +540,60 @@ class PromiseVersion(ChainedRecord):
         db_persist=True,
         verbose_name=_("innehållet stämmer med sin SHA-256"),
     )
+    signed_title = _signed_column(KT("snapshot__title"), models.TextField(), _("signerad rubrik"))
+    signed_from = _signed_column(
+        IsoDate(KT("snapshot__valid_from")), models.DateField(), _("signerad från")
+    )
+    signed_valid_to = _signed_column(
+        IsoDate(KT("snapshot__valid_to")), models.DateField(), _("signerad till")
+    )
+    signed_extended_to = _signed_column(
+        IsoDate(KT("snapshot__extended_to")), models.DateField(), _("signerad förlängning")
+    )
+    signed_end = _signed_column(
+        Coalesce(IsoDate(KT("snapshot__extended_to")), IsoDate(KT("snapshot__valid_to"))),
+        models.DateField(),
+        _("signerad periods slut"),
+    )
+    signed_municipalities = _signed_column(
+        KeyTransform("municipalities", KeyTransform("partnership", "snapshot")),
+        models.JSONField(),
+        _("signerade kommuner"),
+    )
+    signed_municipality_codes = _signed_column(
+        JsonPath("snapshot", "$.partnership.municipalities[*].municipality_code"),
+        models.JSONField(),
+        _("signerade kommunkoder"),
+    )
+    signed_police_area = _signed_column(
+        KeyTransform("police_area", KeyTransform("partnership", "snapshot")),
+        models.JSONField(),
+        _("signerat lokalpolisområde"),
+    )
+    signed_partners = _signed_column(
+        KeyTransform("other_partners", KeyTransform("partnership", "snapshot")),
+        models.JSONField(),
+        _("signerade andra parter"),
+    )
+    # Schema 2 names themes as objects, schema 1 as plain names: both, as names.
+    signed_theme_names = _signed_column(
+        CombinedExpression(
+            JsonPath("snapshot", '$.themes[*] ? (@.type() == "object").name'),
+            "||",
+            JsonPath("snapshot", '$.themes[*] ? (@.type() == "string")'),
+            output_field=models.JSONField(),
+        ),
+        models.JSONField(),
+        _("signerade teman"),
+    )
+    signed_commitment_ids = _signed_column(
+        JsonPath("snapshot", "$.commitments[*].id"),
+        models.JSONField(),
+        _("signerade åtagandens id"),
+    )
+    signed_cadence = _signed_column(
+        KT("snapshot__followup__cadence"), models.TextField(), _("signerad uppföljningstakt")
+    )
     created_at = models.DateTimeField(_("skapad"), db_default=Now())
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -522,6 +621,9 @@ class PromiseVersion(ChainedRecord):
             models.UniqueConstraint(
                 fields=["promise", "chain_position"], name="promise_version_chain_position_unique"
             ),
+        ]
+        indexes = [
+            GinIndex(fields=["signed_municipality_codes"], name="promise_version_kommuner_gin"),
         ]
 
     def __str__(self):

@@ -31,16 +31,16 @@ from django.db import connection, models
 from django.db.models import (
     Case,
     CharField,
-    DateField,
     F,
     Func,
     IntegerField,
     Q,
     QuerySet,
+    Sum,
     Value,
     When,
 )
-from django.db.models.fields.json import KT, KeyTransform
+from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -456,30 +456,27 @@ class JsonbArrayLength(Func):
     output_field = IntegerField()
 
 
-class JsonbArrayElements(Func):
-    """One row per element of a JSON array (a set-returning function)."""
+class JsonbArrayElementsText(Func):
+    """One row per element of a JSON array, as text (a set-returning function)."""
 
-    function = "jsonb_array_elements"
-    output_field = models.JSONField()
+    function = "jsonb_array_elements_text"
+    output_field = models.TextField()
+
+
+#: The live version's stored copies of its signed snapshot (``PromiseVersion.signed_*``).
+LIVE = "published_version__"
 
 
 def _with_signed_period(queryset: QuerySet) -> QuerySet:
-    return queryset.annotate(
-        signed_from=Cast(KT(f"{SNAPSHOT}__valid_from"), DateField()),
-        signed_end=Coalesce(
-            Cast(KT(f"{SNAPSHOT}__extended_to"), DateField()),
-            Cast(KT(f"{SNAPSHOT}__valid_to"), DateField()),
-        ),
-    )
+    return queryset.annotate(signed_from=F(f"{LIVE}signed_from"), signed_end=F(f"{LIVE}signed_end"))
 
 
 def _contains_municipality(codes: Iterable[str]) -> Q:
-    condition = Q(pk__in=[])
-    for code in codes:
-        condition |= Q(
-            **{f"{SNAPSHOT}__partnership__municipalities__contains": [{"municipality_code": code}]}
-        )
-    return condition
+    """Signed by one of the kommuner ``codes``: the GIN-indexed array of kommunkoder."""
+    codes = list(codes)
+    if not codes:
+        return Q(pk__in=[])
+    return Q(**{f"{LIVE}signed_municipality_codes__has_any_keys": codes})
 
 
 @dataclass(frozen=True)
@@ -542,20 +539,19 @@ def _theme_name(value) -> str:
 
 def _summary_values(criteria: PromiseFilter | None, *, order: tuple, today: date | None):
     """The list columns of the live versions, read with JSON paths in SQL."""
-    partnership = KeyTransform("partnership", SNAPSHOT)
     return (
         filtered(criteria, today=today)
         .annotate(
-            signed_title=KT(f"{SNAPSHOT}__title"),
-            signed_valid_to=Cast(KT(f"{SNAPSHOT}__valid_to"), DateField()),
-            signed_extended_to=Cast(KT(f"{SNAPSHOT}__extended_to"), DateField()),
-            signed_municipalities=KeyTransform("municipalities", partnership),
-            signed_police_area=KeyTransform("police_area", partnership),
-            signed_partners=KeyTransform("other_partners", partnership),
-            signed_themes=KeyTransform("themes", SNAPSHOT),
-            signed_commitments=JsonbArrayLength(KeyTransform("commitments", SNAPSHOT)),
-            signed_cadence=KT(f"{SNAPSHOT}__followup__cadence"),
-            version_number=F("published_version__number"),
+            signed_title=F(f"{LIVE}signed_title"),
+            signed_valid_to=F(f"{LIVE}signed_valid_to"),
+            signed_extended_to=F(f"{LIVE}signed_extended_to"),
+            signed_municipalities=F(f"{LIVE}signed_municipalities"),
+            signed_police_area=F(f"{LIVE}signed_police_area"),
+            signed_partners=F(f"{LIVE}signed_partners"),
+            signed_themes=F(f"{LIVE}signed_theme_names"),
+            signed_commitments=JsonbArrayLength(F(f"{LIVE}signed_commitment_ids")),
+            signed_cadence=F(f"{LIVE}signed_cadence"),
+            version_number=F(f"{LIVE}number"),
         )
         .order_by(*order)
     )
@@ -694,28 +690,20 @@ class PublicFigures:
         return {code for code, states in self.by_municipality.items() if states.get(state)}
 
 
-#: The theme names of a snapshot's ``themes``: objects (schema 2) by their ``name``,
-#: plain names (schema 1) as they are — what ``_theme_name`` reads.
-_THEME_NAMES = (
-    "jsonb_array_elements_text("
-    "jsonb_path_query_array(live.signed_themes, '$[*] ? (@.type() == \"object\").name')"
-    " || jsonb_path_query_array(live.signed_themes, '$[*] ? (@.type() == \"string\")'))"
-)
-
-_FIGURES_SQL = f"""
-WITH live AS MATERIALIZED ({{live}})
+_FIGURES_SQL = """
+WITH live AS MATERIALIZED ({live})
 SELECT
-  (SELECT COALESCE(jsonb_object_agg(public_state, promises), '{{{{}}}}')
+  (SELECT COALESCE(jsonb_object_agg(public_state, promises), '{{}}')
      FROM (SELECT public_state, COUNT(*) AS promises FROM live GROUP BY 1) AS s),
   (SELECT COALESCE(SUM(signed_count), 0) FROM live),
   (SELECT COALESCE(jsonb_agg(jsonb_build_array(code, public_state, promises)), '[]')
-     FROM (SELECT party ->> 'municipality_code' AS code, public_state, COUNT(*) AS promises
-             FROM live, jsonb_array_elements(live.signed_municipalities) AS party
+     FROM (SELECT code, public_state, COUNT(*) AS promises
+             FROM live, jsonb_array_elements_text(live.signed_codes) AS code
             GROUP BY 1, 2) AS s),
   (SELECT COALESCE(jsonb_agg(jsonb_build_array(name, promises) ORDER BY promises DESC, name),
                    '[]')
      FROM (SELECT name, COUNT(DISTINCT live.id) AS promises
-             FROM live, {_THEME_NAMES} AS name
+             FROM live, jsonb_array_elements_text(live.signed_themes) AS name
             GROUP BY 1) AS s)
 """
 
@@ -733,19 +721,17 @@ def public_figures(
     integrity check and filters as every list), the counting is done in SQL around it.
     """
     today = today or timezone.localdate()
-    partnership = KeyTransform("partnership", SNAPSHOT)
+    empty = Value([], models.JSONField())
     live = (
         filtered(criteria, today=today)
         .annotate(
             public_state=_public_state(today),
-            signed_count=Coalesce(JsonbArrayLength(KeyTransform("commitments", SNAPSHOT)), 0),
-            signed_municipalities=Coalesce(
-                KeyTransform("municipalities", partnership), Value([], models.JSONField())
-            ),
-            signed_themes=Coalesce(KeyTransform("themes", SNAPSHOT), Value([], models.JSONField())),
+            signed_count=Coalesce(JsonbArrayLength(F(f"{LIVE}signed_commitment_ids")), 0),
+            signed_codes=Coalesce(F(f"{LIVE}signed_municipality_codes"), empty),
+            signed_themes=Coalesce(F(f"{LIVE}signed_theme_names"), empty),
         )
         .order_by()
-        .values("id", "public_state", "signed_count", "signed_municipalities", "signed_themes")
+        .values("id", "public_state", "signed_count", "signed_codes", "signed_themes")
     )
     try:
         sql, params = live.query.sql_with_params()
@@ -771,14 +757,28 @@ def live_ids() -> QuerySet:
     return live_promises().values("pk")
 
 
-def live_commitment_ids() -> set[int]:
-    """Ids of the commitments in the live versions: what the public may count. One query."""
-    rows = (
+def live_commitments() -> QuerySet:
+    """Ids of the commitments in the live versions, as a subquery: what the public may
+    count. Read from the versions' stored id arrays, not from their snapshots."""
+    return (
         live_promises()
-        .annotate(item=JsonbArrayElements(KeyTransform("commitments", SNAPSHOT)))
-        .values_list(Cast(KeyTransform("id", "item"), IntegerField()), flat=True)
+        .annotate(item=JsonbArrayElementsText(F(f"{LIVE}signed_commitment_ids")))
+        .values_list(Cast("item", IntegerField()), flat=True)
+        .order_by()
     )
-    return set(rows)
+
+
+def live_commitment_count() -> int:
+    """How many commitments the live versions hold: one ``SUM`` over their stored ids."""
+    total = live_promises().aggregate(
+        total=Sum(JsonbArrayLength(F(f"{LIVE}signed_commitment_ids")))
+    )["total"]
+    return total or 0
+
+
+def live_commitment_ids() -> set[int]:
+    """``live_commitments()`` as a set. One query."""
+    return set(live_commitments())
 
 
 # --- The hash chain, as the public may see it -----------------------------------------

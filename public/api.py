@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.db.models.fields.json import KT, KeyTransform
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import NinjaAPI, Path, Query, Schema
@@ -31,8 +31,8 @@ from followups.selectors import followup_public_data, public_followups
 from organizations.models import Organisation
 from promises.chain import GENESIS
 from promises.published import (
-    SNAPSHOT,
-    JsonbArrayElements,
+    LIVE,
+    JsonbArrayElementsText,
     NotPublished,
     PromiseFilter,
     PromiseSummary,
@@ -362,12 +362,11 @@ def promise_document(page: PromisePage) -> dict:
 
 def published_counts() -> dict[str, int]:
     """Published promises (gällande, kommande and avslutade) per signed kommunkod: one query,
-    one short row per kommun and promise; the codes are read from the live snapshots in SQL."""
-    signed = KeyTransform("municipalities", KeyTransform("partnership", SNAPSHOT))
+    one short row per kommun and promise, from the live versions' stored kommunkoder."""
     codes = (
         live_promises()
-        .annotate(signed_party=JsonbArrayElements(signed))
-        .values_list(KT("signed_party__municipality_code"), flat=True)
+        .annotate(code=JsonbArrayElementsText(F(f"{LIVE}signed_municipality_codes")))
+        .values_list("code", flat=True)
         .order_by()
     )
     return Counter(code for code in codes if code)

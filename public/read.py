@@ -271,17 +271,10 @@ class NationalOutcomes:
 
 
 def national_outcomes() -> NationalOutcomes:
-    """Two queries, whatever the number of promises."""
-    from followups.selectors import latest_public_assessments
-    from promises.published import live_commitment_ids
+    """Two queries, whatever the number of promises: both counted in SQL."""
+    from followups.selectors import latest_public_status_counts
+    from promises.published import live_commitment_count
 
-    live = live_commitment_ids()
-    rows = latest_public_assessments(live)
-    latest: dict[int, str] = {}
-    for commitment_id, status, figure, outcome in rows:
-        if commitment_id not in latest and reports_something(status, figure, outcome):
-            latest[commitment_id] = status
-    statuses: dict[str, int] = {}
-    for status in latest.values():
-        statuses[status] = statuses.get(status, 0) + 1
-    return NationalOutcomes(commitments=len(live), statuses=statuses)
+    return NationalOutcomes(
+        commitments=live_commitment_count(), statuses=latest_public_status_counts()
+    )
