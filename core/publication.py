@@ -82,9 +82,14 @@ def _bump_generation() -> None:
 ASKED_VERSION_TIMEOUT = 24 * 60 * 60
 
 
+def scope_keys(*scopes: str) -> list[str]:
+    """The cache keys of the epoch and of each scope's version, in that order."""
+    return [EPOCH_KEY, *(SCOPE_PREFIX + s for s in scopes)]
+
+
 def scope_versions(*scopes: str) -> list[int]:
     """The epoch and the version of each scope, in that order: one cache round trip."""
-    keys = [EPOCH_KEY, *(SCOPE_PREFIX + s for s in scopes)]
+    keys = scope_keys(*scopes)
     found = cache.get_many(keys)
     missing = [k for k in keys if k not in found]
     if missing:

@@ -50,7 +50,13 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from core.middleware import WORKSPACE_PREFIXES, could_be_a_session
-from core.publication import NATIONAL, municipality_scope, promise_scope, scope_versions
+from core.publication import (
+    NATIONAL,
+    municipality_scope,
+    promise_scope,
+    scope_keys,
+    scope_versions,
+)
 from organizations.models import Organisation
 
 PAGE_TIMEOUT = 60 * 60
@@ -125,11 +131,42 @@ def signed_in(request: HttpRequest) -> bool:
 
 
 def _cache_key(request: HttpRequest, params: str, scopes: tuple[str, ...] = (NATIONAL,)) -> str:
-    """One cache round trip for the versions; the language is the active one."""
-    versions = ".".join(str(v) for v in scope_versions(*scopes))
+    """The entry of this page in the active language today (without the scope versions,
+    which the entry carries: see ``PageKey``)."""
     language = translation.get_language() or settings.LANGUAGE_CODE
     target = hashlib.sha256(f"{request.path}?{params}".encode()).hexdigest()
-    return f"public-page:{versions}:{language}:{timezone.localdate()}:{target}"
+    return f"public-page:{'.'.join(scopes)}:{language}:{timezone.localdate()}:{target}"
+
+
+@dataclass(frozen=True)
+class PageKey:
+    """Where a page is cached, and the scopes whose versions it must have been built at.
+
+    An entry is ``(versions, response)``: the epoch and scope versions read before
+    the view ran, and what it answered. ``lookup`` fetches the entry and the current
+    versions in one round trip (``get_many``) and serves the entry only when they
+    are equal, so a renewed scope makes its pages miss at once — as a key naming the
+    versions would, without a second round trip to learn them first.
+    """
+
+    entry: str
+    scopes: tuple[str, ...]
+
+    def lookup(self) -> tuple[HttpResponse | None, tuple[int, ...]]:
+        """The cached response (None on a miss) and the versions to store a new one at."""
+        version_keys = scope_keys(*self.scopes)
+        found = cache.get_many([self.entry, *version_keys])
+        if all(key in found for key in version_keys):
+            versions = tuple(found[key] for key in version_keys)
+        else:
+            versions = tuple(scope_versions(*self.scopes))  # makes the missing ones
+        entry = found.get(self.entry)
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] == versions:
+            return entry[1], versions
+        return None, versions
+
+    def store(self, versions: tuple[int, ...], response: HttpResponse) -> None:
+        cache.set(self.entry, (versions, response), PAGE_TIMEOUT)
 
 
 @dataclass
@@ -142,12 +179,13 @@ class PageCache:
     #: behind ``require_GET`` keeps answering HEAD with its 405.
     head_allowed: bool = False
 
-    def key(self, request: HttpRequest, match: ResolverMatch | None) -> str | None:
-        """The cache key of this request, or None when its parameters are invalid."""
+    def key(self, request: HttpRequest, match: ResolverMatch | None) -> PageKey | None:
+        """Where this request's page is cached, or None when its parameters are invalid."""
         canonical = self.params(request)
         if canonical is None:
             return None
-        return _cache_key(request, canonical, self.scopes(match))
+        scopes = self.scopes(match)
+        return PageKey(entry=_cache_key(request, canonical, scopes), scopes=scopes)
 
 
 def _not_modified(response: HttpResponse) -> HttpResponseNotModified:
@@ -187,7 +225,7 @@ def public_page(
         key = spec.key(request, getattr(request, "resolver_match", None))
         if key is None:
             return view(request, *args, **kwargs)
-        response = cache.get(key)
+        response, versions = key.lookup()
         if response is None:
             response = view(request, *args, **kwargs)
             if hasattr(response, "render") and callable(response.render):
@@ -195,7 +233,7 @@ def public_page(
             if response.status_code == 200:
                 response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
                 patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
-                cache.set(key, response, PAGE_TIMEOUT)
+                key.store(versions, response)
         if response.status_code != 200:
             return response
         if request.headers.get("If-None-Match") == response.get("ETag"):
@@ -205,6 +243,7 @@ def public_page(
             return not_modified
         # For PageCacheMiddleware: store the page as the whole stack answered it.
         response.page_cache_key = key
+        response.page_cache_versions = versions
         return response
 
     # functools.wraps copies these onto require_safe's and login_not_required's wrappers.
@@ -262,8 +301,11 @@ class PageCacheMiddleware:
             and not response.streaming
             and not getattr(response, "page_cache_complete", False)
         ):
+            versions = response.page_cache_versions
+            # Not pickled with the page: they are stored beside it.
+            del response.page_cache_key, response.page_cache_versions
             response.page_cache_complete = True
-            cache.set(key, response, PAGE_TIMEOUT)
+            key.store(versions, response)
         return response
 
     def _early(self, request, *, bogus_cookie: bool) -> HttpResponse | None:
@@ -284,7 +326,7 @@ class PageCacheMiddleware:
             if request.method == "HEAD" and not spec.head_allowed:
                 return None
             key = spec.key(request, match)
-        response = cache.get(key) if key is not None else None
+        response = key.lookup()[0] if key is not None else None
         if response is None or not getattr(response, "page_cache_complete", False):
             return None
         if request.headers.get("If-None-Match") == response.get("ETag"):

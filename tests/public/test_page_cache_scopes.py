@@ -352,3 +352,34 @@ def test_an_overlong_kommun_slug_makes_no_version_key(client):
     assert not [key for key in cache._cache if "public:scope:kommun:" in key]
     client.get(reverse("public:municipality-detail", args=["ingen-sadan-kommun"]))
     assert [key for key in cache._cache if "public:scope:kommun:ingen-sadan-kommun" in key]
+
+
+@pytest.mark.parametrize("name", ["a", "kalmar", "start"])
+def test_a_cached_page_costs_one_cache_round_trip(client, pages, name):
+    """The entry and the versions it must have been built at come in one ``get_many``."""
+    from unittest import mock
+
+    from django.core.cache import cache
+
+    client.get(pages[name])
+    with (
+        mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many,
+        mock.patch.object(cache, "get", wraps=cache.get) as get_one,
+    ):
+        count, response = get(client, pages[name])
+    assert count == 0 and served_early(response)
+    assert get_many.call_count == 1
+    # The local-memory cache answers get_many with one get per key: nothing else is read.
+    (keys,) = get_many.call_args.args
+    assert [call.args[0] for call in get_one.call_args_list] in ([], list(keys))
+
+
+def test_an_entry_built_at_older_versions_is_never_served(client, pages, kalmar_a):
+    """The entry stays where it was; a renewed scope makes its versions differ, so it misses."""
+    client.get(pages["a"])
+    assert cached(client, pages["a"])
+    publication.renew(f"promise:{kalmar_a.pk}")
+    assert not cached(client, pages["a"])
+    assert cached(client, pages["a"])
+    publication.invalidate_public_pages()
+    assert not cached(client, pages["start"]) and not cached(client, pages["a"])
