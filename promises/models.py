@@ -591,6 +591,12 @@ class PromiseVersion(ChainedRecord):
         models.JSONField(),
         _("signerade åtagandens id"),
     )
+    # What the successor links of a promise page look up: which live versions name it.
+    signed_predecessor_id = _signed_column(
+        Cast(KT("snapshot__predecessor_id"), models.IntegerField()),
+        models.IntegerField(),
+        _("signerat föregående löfte"),
+    )
     signed_cadence = _signed_column(
         KT("snapshot__followup__cadence"), models.TextField(), _("signerad uppföljningstakt")
     )
@@ -624,6 +630,7 @@ class PromiseVersion(ChainedRecord):
         ]
         indexes = [
             GinIndex(fields=["signed_municipality_codes"], name="promise_version_kommuner_gin"),
+            models.Index(fields=["signed_predecessor_id"], name="promise_version_predecessor"),
         ]
 
     def __str__(self):

@@ -40,7 +40,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -58,6 +57,8 @@ from promises.snapshot import SignedCommitment, SignedContent, SnapshotError, pa
 # Every query here annotates the live snapshot as ``signed`` first: KT() cannot
 # follow a relation, but it can read an annotation.
 SNAPSHOT = "signed"
+#: The live version's stored copies of its signed snapshot (``PromiseVersion.signed_*``).
+LIVE = "published_version__"
 
 
 class PublicState(models.TextChoices):
@@ -382,16 +383,15 @@ def published_scan(pk: int) -> PublishedScan | None:
 def _links(pk: int, predecessor_id: int | None) -> dict[int, PromiseLink]:
     """The signed predecessor and every promise whose signed version names this one as its
     predecessor, each only if published; titles from their live versions. One query."""
-    condition = Q(**{f"{SNAPSHOT}__predecessor_id": pk})
+    condition = Q(**{f"{LIVE}signed_predecessor_id": pk})
     if predecessor_id:
         condition |= Q(pk=predecessor_id)
     rows = (
         live_promises()
         .filter(condition)
         .exclude(pk=pk)
-        .annotate(signed_title=KT(f"{SNAPSHOT}__title"), signed_from=KT(f"{SNAPSHOT}__valid_from"))
-        .order_by("signed_from", "pk")
-        .values_list("pk", "signed_title")
+        .order_by(f"{LIVE}signed_from", "pk")
+        .values_list("pk", f"{LIVE}signed_title")
     )
     return {row_pk: PromiseLink(row_pk, title) for row_pk, title in rows}
 
@@ -461,10 +461,6 @@ class JsonbArrayElementsText(Func):
 
     function = "jsonb_array_elements_text"
     output_field = models.TextField()
-
-
-#: The live version's stored copies of its signed snapshot (``PromiseVersion.signed_*``).
-LIVE = "published_version__"
 
 
 def _with_signed_period(queryset: QuerySet) -> QuerySet:

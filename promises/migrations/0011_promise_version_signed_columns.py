@@ -112,8 +112,25 @@ class Migration(migrations.Migration):
             name='signed_valid_to',
             field=models.GeneratedField(db_persist=True, expression=promises.models.IsoDate(django.db.models.fields.json.KeyTextTransform('valid_to', 'snapshot')), output_field=models.DateField(), verbose_name='signerad till'),
         ),
+        migrations.AddField(
+            model_name="promiseversion",
+            name="signed_predecessor_id",
+            field=models.GeneratedField(
+                db_persist=True,
+                expression=django.db.models.functions.comparison.Cast(
+                    django.db.models.fields.json.KeyTextTransform("predecessor_id", "snapshot"),
+                    models.IntegerField(),
+                ),
+                output_field=models.IntegerField(),
+                verbose_name="signerat föregående löfte",
+            ),
+        ),
         migrations.AddIndex(
             model_name='promiseversion',
             index=django.contrib.postgres.indexes.GinIndex(fields=['signed_municipality_codes'], name='promise_version_kommuner_gin'),
+        ),
+        migrations.AddIndex(
+            model_name="promiseversion",
+            index=models.Index(fields=["signed_predecessor_id"], name="promise_version_predecessor"),
         ),
     ]

@@ -72,6 +72,7 @@ def test_every_stored_column_says_what_the_signed_snapshot_says(extended):
     assert version.signed_commitment_ids == [c.id for c in content.commitments]
     assert len(version.signed_commitment_ids) == 2
     assert version.signed_cadence == content.followup.cadence
+    assert version.signed_predecessor_id == content.predecessor_id
 
     (summary,) = published.summaries()
     assert (summary.title, summary.valid_from, summary.end_date) == (
@@ -208,3 +209,11 @@ def test_lists_and_figures_never_take_a_snapshot_apart(extended, action):
 
 
 SNAPSHOT_COMPUTED = re.compile(r"snapshot\s*(?:->|#>|@>|\?)|\w\([^()]*\bsnapshot\b")
+
+
+def test_the_successor_links_read_the_stored_predecessor(extended):
+    """A promise page asks which live versions name it as predecessor: on the indexed
+    column, not by looking inside every snapshot."""
+    plans = _plans(lambda: published._links(extended.pk, None))
+    assert len(plans) == 1 and "signed_predecessor_id" in plans[0]
+    assert not SNAPSHOT_COMPUTED.search(plans[0]), plans[0]
