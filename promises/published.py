@@ -383,12 +383,17 @@ def published_scan(pk: int) -> PublishedScan | None:
 def _links(pk: int, predecessor_id: int | None) -> dict[int, PromiseLink]:
     """The signed predecessor and every promise whose signed version names this one as its
     predecessor, each only if published; titles from their live versions. One query."""
-    condition = Q(**{f"{LIVE}signed_predecessor_id": pk})
+    # Promise ids through the indexes (the stored predecessor, the primary key) in one
+    # subquery: an OR across the joined tables would make PostgreSQL join every row.
+    linked = PromiseVersion.objects.filter(signed_predecessor_id=pk).values("promise_id")
     if predecessor_id:
-        condition |= Q(pk=predecessor_id)
+        linked = linked.union(Promise.objects.filter(pk=predecessor_id).values("pk"))
+    exact = Q(**{f"{LIVE}signed_predecessor_id": pk})  # the live version, not an older one
+    if predecessor_id:
+        exact |= Q(pk=predecessor_id)
     rows = (
         live_promises()
-        .filter(condition)
+        .filter(exact, pk__in=linked)
         .exclude(pk=pk)
         .order_by(f"{LIVE}signed_from", "pk")
         .values_list("pk", f"{LIVE}signed_title")
