@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from core import search
-from followups.selectors import latest_published_followups, published_followups_for_municipality
+from followups.selectors import latest_published_followups, municipality_followups
 from organizations.models import County, Organisation, Theme
 from promises.published import (
     NotPublished,
@@ -257,6 +257,7 @@ def municipality_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
     code = municipality.municipality_code
     promises = summaries(PromiseFilter(municipality=code))
+    followups, older_followups = municipality_followups(code)
     return render(
         request,
         "public/municipality_detail.html",
@@ -264,7 +265,8 @@ def municipality_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "municipality": municipality,
             "current": [p for p in promises if p.state() != PublicState.ENDED],
             "earlier": [p for p in promises if p.state() == PublicState.ENDED],
-            "followups": published_followups_for_municipality(code),
+            "followups": followups,
+            "older_followups": older_followups,
         },
     )
 

@@ -11,8 +11,8 @@ from activities.selectors import commitment_progress
 from followups.models import FollowUp
 from followups.selectors import (
     followup_public_data,
+    municipality_followups,
     published_followups,
-    published_followups_for_municipality,
 )
 from promises.models import Commitment
 from tests.activities.factories import (
@@ -63,7 +63,8 @@ def test_only_published_followups_of_published_promises(kalmar_promise, kalmar_p
     assert published_followups(kalmar_promise.pk) == [second, first]
     assert published_followups(draft_promise.pk) == []
     kommun = kalmar_partnership.municipalities.get()
-    assert published_followups_for_municipality(kommun.municipality_code) == [second, first]
+    assert municipality_followups(kommun.municipality_code) == ([second, first], [])
+    assert municipality_followups(kommun.municipality_code, full=1) == ([second], [first])
 
 
 def test_public_selectors_run_constant_queries(kalmar_promise, django_assert_num_queries):
@@ -78,9 +79,13 @@ def test_public_selectors_run_constant_queries(kalmar_promise, django_assert_num
     assert len(data) == 3 and len(data[0]["assessments"]) == 4
     json.dumps(data)  # serialisable for the open-data API
     kommun = kalmar_promise.partnership.municipalities.get()
-    with django_assert_num_queries(4):
-        for f in published_followups_for_municipality(kommun.municipality_code):
-            list(f.assessments.all())
+    for full in (1, 3):
+        with django_assert_num_queries(4):
+            newest, older = municipality_followups(kommun.municipality_code, full=full)
+            for f in newest:
+                assert len(f.assessments.all()) == 4
+        assert len(newest) == full and len(newest + older) == 3
+        assert all("assessments" not in getattr(f, "_prefetched_objects_cache", {}) for f in older)
 
 
 def test_timeline_marks_example_data_and_has_no_inline_style(kalmar_promise):
@@ -115,3 +120,31 @@ def test_progress_include_shows_n_av_m_per_area(kalmar_promise, districts):
     assert "Oxhagen: 1 av 1" in html and "Smedby: 0 av 1" in html
     assert "Exempeldata" in html
     assert "style=" not in html and "<script" not in html
+
+
+def test_the_kommun_page_shows_the_newest_followups_in_full_and_links_the_older(
+    client, kalmar_promise
+):
+    """Years of follow-ups stay reachable from the kommun page without making it a table
+    of every assessment ever published: older ones link to their place on the promise page."""
+    followups = []
+    for month in (1, 3, 5, 7, 9):
+        followup = draft(kalmar_promise, date(2020, month, 1))
+        CommitmentAssessmentFactory(followup=followup, outcome=f"Utfall i månad {month}")
+        followups.append(publish(followup))
+    kommun = kalmar_promise.partnership.municipalities.get()
+
+    page = client.get(f"/kommuner/{kommun.slug}/").content.decode()
+    promise_page = client.get(kalmar_promise.get_public_url()).content.decode()
+
+    for followup in followups[-3:]:  # the newest, in full
+        assert f'id="{followup.public_anchor}"' in page
+        assert f"Utfall i månad {followup.period_start_date.month}" in page
+    for followup in followups[:2]:  # the older: a link to the promise page, which has it all
+        link = f'href="{kalmar_promise.get_public_url()}#{followup.public_anchor}"'
+        assert link in page
+        assert f"Utfall i månad {followup.period_start_date.month}" not in page
+        assert f'id="{followup.public_anchor}"' in promise_page
+        assert f"Utfall i månad {followup.period_start_date.month}" in promise_page
+    assert "Tidigare uppföljningar" in page
+    assert page.count("publicerade ännu") == 0
