@@ -40,7 +40,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -758,28 +758,12 @@ def live_ids() -> QuerySet:
     return live_promises().values("pk")
 
 
-def live_commitments() -> QuerySet:
-    """Ids of the commitments in the live versions, as a subquery: what the public may
-    count. Read from the versions' stored id arrays, not from their snapshots."""
-    return (
-        live_promises()
-        .annotate(item=JsonbArrayElementsText(F(f"{LIVE}signed_commitment_ids")))
-        .values_list(Cast("item", IntegerField()), flat=True)
-        .order_by()
-    )
-
-
 def live_commitment_count() -> int:
     """How many commitments the live versions hold: one ``SUM`` over their stored ids."""
     total = live_promises().aggregate(
         total=Sum(JsonbArrayLength(F(f"{LIVE}signed_commitment_ids")))
     )["total"]
     return total or 0
-
-
-def live_commitment_ids() -> set[int]:
-    """``live_commitments()`` as a set. One query."""
-    return set(live_commitments())
 
 
 # --- The hash chain, as the public may see it -----------------------------------------

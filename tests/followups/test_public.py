@@ -148,3 +148,40 @@ def test_the_kommun_page_shows_the_newest_followups_in_full_and_links_the_older(
         assert f"Utfall i månad {followup.period_start_date.month}" in promise_page
     assert "Tidigare uppföljningar" in page
     assert page.count("publicerade ännu") == 0
+
+
+def test_national_outcomes_count_each_signed_commitments_newest_reporting_word(
+    kalmar_partnership,
+):
+    """/sverige/'s figure: per commitment in a live version, the newest published
+    follow-up that reports something; a silent newer one leaves the older word standing;
+    drafts and commitments outside the live version do not count."""
+    from public.read import national_outcomes
+    from tests.factories import publish_working_copy
+
+    promise = PromiseFactory(partnership=kalmar_partnership)
+    done, ongoing, silent, unassessed = (
+        CommitmentFactory(promise=promise, text=f"Åtagande {n}") for n in range(4)
+    )
+    publish_working_copy(promise)
+    unsigned = CommitmentFactory(promise=promise, text="Bara i arbetskopian")
+
+    older = draft(promise, date(2020, 1, 1))
+    for commitment, status in ((done, "pagaende"), (ongoing, "pagaende"), (silent, "genomford")):
+        CommitmentAssessmentFactory(followup=older, commitment=commitment, status=status)
+    publish(older)
+    newer = draft(promise, date(2020, 5, 1))
+    CommitmentAssessmentFactory(followup=newer, commitment=done, status="genomford")
+    CommitmentAssessmentFactory(followup=newer, commitment=ongoing, status="pagaende")
+    CommitmentAssessmentFactory(  # says nothing: the older "genomford" stands
+        followup=newer, commitment=silent, status="planerad", figure=None, outcome=""
+    )
+    CommitmentAssessmentFactory(followup=newer, commitment=unsigned, status="genomford")
+    publish(newer)
+    unpublished = draft(promise, date(2020, 9, 1))
+    CommitmentAssessmentFactory(followup=unpublished, commitment=ongoing, status="genomford")
+
+    outcomes = national_outcomes()
+    assert outcomes.commitments == 4  # done, ongoing, silent, unassessed: not `unsigned`
+    assert outcomes.statuses == {"genomford": 2, "pagaende": 1}
+    assert outcomes.done_percent == 50
