@@ -75,6 +75,12 @@ def send_confirmation(subscription_id: int) -> int:
         return message.send()
 
 
+def _nobody_to_tell() -> bool:
+    """No confirmed subscription anywhere: nothing to read or send (one query, before
+    the published promise is built)."""
+    return not Subscription.objects.filter(confirmed_at__isnull=False).exists()
+
+
 def _send_to_all(codes, subject: str, template_name: str, context: dict) -> int:
     subscribers = services.recipients(codes)
     if not subscribers:
@@ -90,6 +96,8 @@ def notify_promise_published(promise_id: int) -> int:
     from promises.published import try_published_promise
 
     services.subscriptions_prune()
+    if _nobody_to_tell():
+        return 0
     with override(settings.LANGUAGE_CODE):
         promise = try_published_promise(promise_id)
         if promise is None:
@@ -110,6 +118,8 @@ def notify_followup_published(followup_id: int) -> int:
     from promises.published import try_published_promise
 
     services.subscriptions_prune()
+    if _nobody_to_tell():
+        return 0
     with override(settings.LANGUAGE_CODE):
         followup = public_followups().filter(pk=followup_id).first()
         promise = try_published_promise(followup.promise_id) if followup else None

@@ -284,3 +284,26 @@ def test_no_mail_for_a_followup_that_is_not_public(
     draft = FollowUpFactory(promise=katrineholm_promise, status="utkast")
     assert notify_followup_published.call(draft.pk) == 0
     assert mailoutbox == []
+
+
+def test_with_nobody_subscribed_a_publication_reads_no_promise(
+    katrineholm, katrineholm_promise, django_assert_num_queries
+):
+    """Without a confirmed subscriber the tasks stop before the published promise is built:
+    the prune and one existence check, for every publication of every kommun."""
+    from subscriptions import tasks
+
+    now = timezone.now()
+    Subscription.objects.create(
+        email="obekraftad@example.se",
+        municipality=katrineholm,
+        unsubscribe_token=services.new_token(),
+        requested_at=now,
+    )
+    with django_assert_num_queries(2):
+        assert tasks.notify_promise_published.call(katrineholm_promise.pk) == 0
+    with django_assert_num_queries(2):
+        assert tasks.notify_followup_published.call(0) == 0
+    Subscription.objects.update(confirmed_at=now)
+    with django_assert_num_queries(3):  # someone to tell: the follow-up is looked up
+        assert tasks.notify_followup_published.call(0) == 0  # no such follow-up: nothing sent
