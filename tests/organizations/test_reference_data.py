@@ -15,7 +15,7 @@ from organizations.reference import (
 
 pytestmark = pytest.mark.django_db
 
-LPO_COUNT = 92
+LPO_COUNT = 93
 # Kommuner that several lokalpolisområden share, each for its own stadsdelar.
 SPLIT_MUNICIPALITIES = {
     "0180": {  # Stockholm
@@ -321,3 +321,27 @@ def test_more_police_areas_migration_adds_the_areas_to_a_database_at_0005():
     stockholm = Organisation.objects.get(municipality_code="0180")
     assert stockholm.covering_police_areas.count() == len(SPLIT_MUNICIPALITIES["0180"])
     assert Organisation.objects.get(slug="lpo-gotland").police_region.slug == "stockholm"
+
+
+def test_south_lapland_covers_its_six_kommuner_with_a_source():
+    coverage = PoliceAreaCoverage.objects.filter(police_area__slug="lpo-sodra-lappland")
+    assert set(coverage.values_list("municipality__name", flat=True)) == {
+        "Lycksele",
+        "Storuman",
+        "Sorsele",
+        "Dorotea",
+        "Vilhelmina",
+        "Åsele",
+    }
+    assert all(c.source_url.startswith("http://sorsele.se/") for c in coverage)
+    assert Organisation.objects.get(slug="lpo-sodra-lappland").police_region.name == "Nord"
+
+
+def test_the_shared_themes_are_the_importers_vocabulary():
+    """A new installation has the themes the importer recognises (migration 0009)."""
+    from importer.vocab import THEMES
+    from organizations.models import Theme
+
+    shared = dict(Theme.objects.filter(partnership__isnull=True).values_list("slug", "name"))
+    assert set(THEMES) <= set(shared)
+    assert shared["alkohol-och-tobak"] == "Alkohol och tobak"
