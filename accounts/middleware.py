@@ -14,6 +14,22 @@ def second_factor_exempt(view):
     return view
 
 
+def enrolment_view(view):
+    """Managing one's second factors: reachable before the second factor only by someone who
+    has none yet (an administrator sent to enrol). Whoever has one uses it first — otherwise
+    the password alone could add an app, make recovery codes or remove the owner's factors."""
+    view.enrolment_view = True
+    return view
+
+
+def require_verified_if_enrolled(user) -> None:
+    """The same rule inside the views, whatever the middleware did."""
+    from django.core.exceptions import PermissionDenied
+
+    if user.is_authenticated and not user.is_verified() and has_second_factor(user):
+        raise PermissionDenied
+
+
 class SecondFactorMiddleware:
     """Sends a signed-in user who has a second factor but has not used it to that step.
 
@@ -39,6 +55,8 @@ class SecondFactorMiddleware:
         if has_second_factor(user):
             url = reverse("accounts:second-factor")
             return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+        if getattr(view_func, "enrolment_view", False):
+            return None
         if user.is_staff and settings.MFA_REQUIRED_FOR_STAFF:
             return redirect("accounts:security")
         return None

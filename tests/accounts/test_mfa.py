@@ -1,6 +1,7 @@
 """Administrators need a second factor: without one they are sent to enrol first."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
 from tests.factories import UserFactory
@@ -31,3 +32,51 @@ def test_others_are_not_asked_to_enrol(client, settings):
     settings.MFA_REQUIRED_FOR_STAFF = True
     client.force_login(UserFactory(username="vanlig"))
     assert client.get(reverse("core:dashboard")).status_code == 200
+
+
+def test_the_password_alone_cannot_manage_the_second_factors(client):
+    """Half logged in (password given, second factor not): no new app, no new recovery codes,
+    no removal — found by an adversarial review, where the password alone made recovery codes,
+    used one as the second factor and signed a promise with another."""
+    from django.test import RequestFactory
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import mfa, views
+    from tests.factories import PASSWORD
+
+    user = UserFactory(username="lpo-chef-med-app")
+    device = TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+    mfa.recovery_codes_generate(user)
+    tokens = set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True))
+    assert (
+        client.post(
+            reverse("accounts:login"), {"username": user.username, "password": PASSWORD}
+        ).status_code
+        == 302
+    )
+    step = reverse("accounts:second-factor")
+    attempts = [
+        ("get", reverse("accounts:security"), {}),
+        ("get", reverse("accounts:totp-add"), {}),
+        ("post", reverse("accounts:recovery-codes"), {}),
+        ("get", reverse("accounts:passkey-add"), {}),
+        (
+            "post",
+            reverse("accounts:device-remove", args=["app", device.pk]),
+            {"password": PASSWORD},
+        ),
+    ]
+    for method, path, data in attempts:
+        response = getattr(client, method)(path, data)
+        assert response.status_code == 302 and response.url.startswith(step), path
+    assert (
+        set(StaticToken.objects.filter(device__user=user).values_list("token", flat=True)) == tokens
+    )
+    assert list(TOTPDevice.objects.filter(user=user)) == [device]
+    # The views refuse it themselves too, whatever the middleware does.
+    request = RequestFactory().post(reverse("accounts:recovery-codes"))
+    request.user = user
+    user.is_verified = lambda: False
+    with pytest.raises(PermissionDenied):
+        views.recovery_codes(request)
