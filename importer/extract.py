@@ -225,7 +225,8 @@ def _lines(text: str) -> list[Line]:
         after = result[index + 1] if index + 1 < len(result) else None
         # "Polisen lovar att:" directly above its list stays an intro, not a heading.
         intro = line.text.endswith(":") and after is not None and after.kind != "blank"
-        if before in {"blank", "heading"} and not intro:
+        # "Medborgarlöfte 2025–2027" heads its list even straight under a paragraph.
+        if (before in {"blank", "heading"} and not intro) or YEAR_MARKER.match(line.text):
             line.kind = "heading"
     return result
 
@@ -259,7 +260,20 @@ def _blocks(lines: list[Line]) -> list[Block]:
             else:
                 blocks.append(Block("para", line.text, [line.no]))
         previous_kind = line.kind
-    return blocks
+    return _split_inline_items(blocks)
+
+
+# "… i nära relationer. - Vi ska tillsammans …": two bullets that ended up on one line.
+INLINE_ITEM = re.compile(r"(?<=[.!?])\s+[-–—•]\s+(?=[A-ZÅÄÖ])")
+
+
+def _split_inline_items(blocks: list[Block]) -> list[Block]:
+    result: list[Block] = []
+    for block in blocks:
+        parts = INLINE_ITEM.split(block.text) if block.kind == "item" else [block.text]
+        for part in parts:
+            result.append(Block(block.kind, part, list(block.lines), block.list_id))
+    return result
 
 
 # --- Parties ---------------------------------------------------------------------------
@@ -732,11 +746,18 @@ CONDITION_PATTERNS = [
 ]
 
 
+# Where a leading condition ends and the promise itself begins: "Om det uppkommer
+# önskemål om trygghetsvandringar så lovar vi att bistå".
+CONDITION_END = re.compile(
+    r",?\s+så\s+|,\s+(?=(?:lovar|kommer|ska|skall|kan|genomför|erbjuder|bjuder)\b)", re.I
+)
+
+
 def find_condition(text: str) -> str | None:
     for pattern in CONDITION_PATTERNS:
         match = re.search(pattern, text, re.IGNORECASE)
         if match:
-            return match.group(0).strip(" ,")
+            return CONDITION_END.split(match.group(0), maxsplit=1)[0].strip(" ,")
     return None
 
 
@@ -978,10 +999,16 @@ def _title_candidates(lines: list[Line]) -> list[tuple[str, list[int]]]:
     return candidates
 
 
+def _is_sentence(text: str) -> bool:
+    """ "… har skrivit under medborgarlöftet för 2024." reads as a sentence, not a title."""
+    return text.endswith(".") and len(text.split()) > 4
+
+
 def find_title(lines: list[Line]) -> tuple[str | None, list[int]]:
     candidates = _title_candidates(lines)
     for test in (
-        lambda t: "medborgarlöft" in t.lower() and re.search(r"\d{4}", t),
+        lambda t: "medborgarlöft" in t.lower() and re.search(r"\d{4}", t) and not _is_sentence(t),
+        lambda t: "medborgarlöft" in t.lower() and not _is_sentence(t),
         lambda t: "medborgarlöft" in t.lower(),
     ):
         for text, numbers in candidates:
@@ -1046,8 +1073,17 @@ def find_followup(blocks: list[Block]) -> FollowUpPlan | None:
     return FollowUpPlan(text, cadence, lines)
 
 
-def _passages(blocks: list[Block]) -> list[Passage]:
+LEAD_MIN = 80
+LEAD_MAX_PARAGRAPHS = 3
+
+
+def _passages(blocks: list[Block], *, before_line: int, skip_lines: set[int]) -> list[Passage]:
+    """Background, lägesbild and effect paragraphs under their headings, and the lead: the
+    paragraphs that open the document before its first commitment ("Medborgarlöftet är ett
+    löfte om konkreta aktiviteter …"), which become the introduction when no heading says
+    "Bakgrund"."""
     result: list[Passage] = []
+    lead: list[Passage] = []
     section = "neutral"
     for block in blocks:
         if block.kind == "heading":
@@ -1055,7 +1091,17 @@ def _passages(blocks: list[Block]) -> list[Passage]:
             continue
         if block.kind == "para" and section in {"background", "situation", "effect"}:
             result.append(Passage(section, block.text, block.lines))
-    return result
+        elif (
+            block.kind == "para"
+            and section in {"neutral", "promise"}  # "Åsele – medborgarlöften" is a heading
+            and len(lead) < LEAD_MAX_PARAGRAPHS
+            and max(block.lines) < before_line
+            and not skip_lines.intersection(block.lines)
+            and len(block.text) >= LEAD_MIN
+            and not block.text.rstrip().endswith(":")
+        ):
+            lead.append(Passage("background", block.text, block.lines))
+    return lead + result
 
 
 # --- Entry point -----------------------------------------------------------------------
@@ -1087,6 +1133,15 @@ def extract(
         commitment.themes = find_themes(commitment.text, vocabulary)
         commitment.areas = find_areas(commitment.text, area_names)
     title, title_lines = find_title(lines)
+    period = find_period(blocks, _active_region(blocks))
+    signatories = find_signatories(lines)
+    first_commitment = min(
+        (n for commitment in commitments for n in commitment.source_lines), default=len(lines) + 1
+    )
+    taken = {
+        *title_lines,
+        *(n for signatory in signatories for n in signatory.source_lines),
+    }
     promise_themes: list[str] = []
     for commitment in commitments:
         promise_themes.extend(t for t in commitment.themes if t not in promise_themes)
@@ -1094,12 +1149,12 @@ def extract(
         title=title,
         kommuner=parties.kommuner,
         police_area=find_police_area(text),
-        period=find_period(blocks, _active_region(blocks)),
+        period=period,
         commitments=commitments,
-        signatories=find_signatories(lines),
+        signatories=signatories,
         themes=promise_themes,
         areas=find_areas(text, area_names),
-        passages=_passages(blocks) + goals,
+        passages=_passages(blocks, before_line=first_commitment, skip_lines=taken) + goals,
         followup=find_followup(blocks),
         title_lines=title_lines,
     )

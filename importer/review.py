@@ -17,7 +17,7 @@ from importer import extract as ex
 from importer.readers import Document
 from organizations.models import Area, Organisation, Partnership
 from promises.forms import themes_for
-from promises.models import Commitment
+from promises.models import Commitment, Promise
 from promises.owners import heading
 
 #: The extractor's "per" words and the commitment target periods they become.
@@ -97,9 +97,12 @@ class Vocabulary:
         return [self.police, *self.kommuner, *self.others]
 
     def extract(self, document: Document) -> ex.Extraction:
+        # All 290 names, not only the partnership's: a document that names another kommun
+        # ("Laxå kommun lovar" in Heby's partnership) is flagged instead of silently given
+        # to the partnership's kommun.
         return ex.extract(
             document.text,
-            kommuner=[org.name for org in self.kommuner] or None,
+            kommuner=None,
             areas=sorted({area.name for area in self.areas}),
             themes=[(theme.slug, theme.name) for theme in self.themes],
         )
@@ -145,6 +148,16 @@ class Vocabulary:
         by_slug = {theme.slug: theme for theme in self.themes}
         return [by_slug[slug].pk for slug in slugs if slug in by_slug]
 
+    def missing_themes(self, slugs: list[str]) -> list[str]:
+        """Names of themes the extractor found that the portal has no row for."""
+        have = {theme.slug for theme in self.themes}
+        return [ex.THEMES[slug][0] for slug in slugs if slug not in have and slug in ex.THEMES]
+
+    def outsiders(self, names: list[str]) -> list[str]:
+        """Kommuner the document names that are not parties to the partnership."""
+        parties = {org.name.lower() for org in self.kommuner}
+        return [name for name in names if name.lower() not in parties]
+
     def area_ids(self, names: list[str]) -> list[int]:
         wanted = {name.lower() for name in names}
         return [area.pk for area in self.areas if area.name.lower() in wanted]
@@ -177,6 +190,11 @@ def _commitment(vocabulary: Vocabulary, document: Document, item: ex.Commitment)
     themes = vocabulary.theme_ids(item.themes)
     if themes:
         initial["theme"] = themes[0]
+    for name in vocabulary.missing_themes(item.themes):
+        notes.append(
+            _("Texten handlar om %(theme)s, men det temat finns inte i portalen; välj ett annat.")
+            % {"theme": name.lower()}
+        )
     initial["areas"] = vocabulary.area_ids(item.areas)
     return Proposal(
         initial=initial,
@@ -196,11 +214,35 @@ def build(
     period = extraction.period
     notes: dict[str, list[str]] = {"title": [], "period": []}
     title = extraction.title or ""
+    outsiders = vocabulary.outsiders(extraction.kommuner)
+    if outsiders and len(outsiders) == len(extraction.kommuner):
+        notes["title"].append(
+            _(
+                "Dokumentet nämner %(named)s men inte %(parties)s. Kontrollera att du importerar "
+                "till rätt samverkan."
+            )
+            % {
+                "named": ", ".join(f"{name} kommun" for name in outsiders),
+                "parties": ", ".join(org.display_name for org in vocabulary.kommuner)
+                or partnership.name,
+            }
+        )
     if not title:
         notes["title"].append(_("Ingen rubrik hittades; skriv en."))
     elif len(title) > TITLE_MAX:
         title = title[:TITLE_MAX].rstrip()
         notes["title"].append(_("Rubriken var längre än 200 tecken och har kortats."))
+    if (
+        title
+        and vocabulary.kommuner
+        and not any(org.name.lower() in title.lower() for org in vocabulary.kommuner)
+    ):
+        notes["title"].append(
+            _(
+                "Rubriken nämner ingen kommun. Skriv gärna in kommunens namn, så att invånarna "
+                "ser vems löfte det är i listor och sökresultat."
+            )
+        )
     if period.from_date is None or period.to_date is None:
         notes["period"].append(_("Ingen period hittades; fyll i när löftet gäller."))
     elif period.unsure:
@@ -247,3 +289,28 @@ def build(
         proposals=[_commitment(vocabulary, document, c) for c in extraction.commitments],
         signatories=[(s, quote(document, s.source_lines)) for s in extraction.signatories],
     )
+
+
+def earlier_promises(partnership: Partnership, sha256: str, period: ex.Period) -> list[dict]:
+    """The partnership's promises this import may repeat: made from the same document
+    (same SHA-256), or for the same period. Importing again is allowed (a second try may
+    be wanted), but never without being told."""
+    from importer.models import SourceDocument
+
+    same_file = set(
+        SourceDocument.objects.filter(promise__partnership=partnership, sha256=sha256).values_list(
+            "promise_id", flat=True
+        )
+    )
+    same_period = Promise.objects.none()
+    if period.from_date and period.to_date:
+        same_period = Promise.objects.filter(
+            partnership=partnership,
+            valid_from_date=period.from_date,
+            valid_to_date=period.to_date,
+        )
+    found = Promise.objects.filter(pk__in=same_file) | same_period
+    return [
+        {"promise": promise, "same_file": promise.pk in same_file}
+        for promise in found.distinct().order_by("-created_at", "-pk")[:5]
+    ]

@@ -206,6 +206,9 @@ def import_review(request: HttpRequest, partnership_pk: int, token: str) -> Http
             "upload": upload,
             "format_label": FORMAT_LABELS.get(upload.format, upload.format),
             "review": review,
+            "earlier": proposals.earlier_promises(
+                partnership, upload.sha256, review.extraction.period
+            ),
             "form": promise_form,
             "formset": formset,
             "rows": list(zip_longest(formset.forms, review.proposals)),

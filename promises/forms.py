@@ -218,6 +218,12 @@ class CommitmentForm(ConstraintErrorsMixin, CrispyFormMixin, forms.ModelForm):
         )
         self.fields["theme"].queryset = themes_for(partnership)
         self.fields["areas"].queryset = Area.objects.for_partnership(partnership).order_by("name")
+        if not self.fields["areas"].queryset.exists():
+            # An empty group of checkboxes under its label reads as broken; say why.
+            self.fields["areas"].help_text = _(
+                "Samverkan har inga områden ännu. De läggs till under ”Teman och områden” "
+                "på samverkans sida."
+            )
         self.fields["text"].error_messages["required"] = _("Skriv vad som lovas.")
         if promise.situation_report_id:
             self.fields["findings"].queryset = Finding.objects.filter(

@@ -541,3 +541,30 @@ def test_htmx_redraws_the_form_and_sends_the_valid_upload_on_to_its_review(
     assert "/granska/" in accepted["HX-Redirect"]
     assert client.get(accepted["HX-Redirect"]).status_code == 200
     assert counts() == (0, 0, 0, 0)
+
+
+def test_a_repeat_import_and_another_kommuns_document_are_pointed_out(
+    client, katrineholm_coordinator, katrineholm_partnership
+):
+    """Found by a tester entering real promises: the same document imported twice made two
+    identical drafts, and Laxå's text in another partnership gave its promises to that
+    partnership's kommun without a word."""
+    client.force_login(katrineholm_coordinator)
+    location, page = review(client, katrineholm_partnership, text=documents.seed_text())
+    assert "Samverkan kan redan ha det här löftet" not in page.content.decode()
+    client.post(location, form_data(page))
+    draft = Promise.objects.get()
+    _location, again = review(client, katrineholm_partnership, text=documents.seed_text())
+    html = again.content.decode()
+    assert "Samverkan kan redan ha det här löftet" in html
+    assert draft.get_absolute_url() in html and "gjort av exakt samma dokument" in html
+
+    laxa = (
+        "Medborgarlöfte Laxå 2018–2020\n\n"
+        "Laxå kommun lovar att:\n\n- genomföra trygghetsvandringar i Laxå centrum varje höst\n"
+    )
+    _location, other = review(client, katrineholm_partnership, text=laxa)
+    html = other.content.decode()
+    assert "Dokumentet nämner Laxå kommun men inte Katrineholms kommun" in html
+    assert "Laxå kommun är inte part i samverkan." in html
+    assert Promise.objects.count() == 1

@@ -203,9 +203,18 @@ def test_no_target(text):
     [
         ("använda medling när förutsättningar för det finns", "när förutsättningar för det finns"),
         ("Vid behov utarbetas åtgärdsplaner.", "Vid behov"),
+        # The condition, not the whole sentence (it would stand twice in the draft).
         (
             "Om det uppkommer önskemål om grannsamverkan så bistår vi.",
-            "Om det uppkommer önskemål om grannsamverkan så bistår vi",
+            "Om det uppkommer önskemål om grannsamverkan",
+        ),
+        (  # Malå 2024 (polisen.se)
+            "Om det uppkommer önskemål om trygghetsvandringar så lovar vi att bistå.",
+            "Om det uppkommer önskemål om trygghetsvandringar",
+        ),
+        (
+            "Om skolorna efterfrågar det, genomför polisen föreläsningar.",
+            "Om skolorna efterfrågar det",
         ),
         ("trygghetsvandringar om invånarna efterfrågar det", "om invånarna efterfrågar det"),
         ("åtgärdas, utifrån vad som bedöms vara möjligt", "utifrån vad som bedöms vara möjligt"),
@@ -351,3 +360,46 @@ def test_a_title_ending_a_sentence_is_not_joined_to_the_next_line():
     result = extract("Medborgarlöfte 2020.\nkommunen och polisen samverkar\n")
     assert result.title == "Medborgarlöfte 2020."
     assert result.title_lines == [1]
+
+
+# Found by entering real promises of other kommuner (December 2026).
+
+ASELE_2025 = """Åsele – medborgarlöften
+Medborgarlöftet är ett löfte om konkreta aktiviteter från polis och kommun i syfte att öka tryggheten och minska brottsligheten. Medborgarlöftet är en utveckling och förstärkning av samverkansöverenskommelsen mellan polis och kommun.
+Medborgarlöfte 2025–2027
+- Vi ska tillsammans arbeta med våldsprevention, skydda särskilt utsatta
+brottsoffer samt förebygga och förhindra våld i nära relationer. - Vi ska tillsammans arbeta mot organiserad brottslighet och kriminell
+ekonomi genom att förebygga och motverka bedrägerier, narkotika samt
+förhindra att barn och unga rekryteras till kriminell verksamhet.
+"""  # noqa: E501 – polisen.se/om-polisen/medborgarloften-och-lokal-samverkan/medborgarloften/vasterbottens-lan/asele, copied as text with its hard line breaks
+
+
+def test_two_bullets_run_together_on_one_line_are_two_commitments():
+    result = extract(ASELE_2025)
+    texts = [c.text for c in result.commitments]
+    assert len(texts) == 2
+    assert texts[0].endswith("förhindra våld i nära relationer.")
+    assert texts[1].startswith("Vi ska tillsammans arbeta mot organiserad brottslighet")
+    assert {c.party for c in result.commitments} == {"joint"}
+
+
+def test_the_opening_paragraph_is_the_introduction():
+    result = extract(ASELE_2025)
+    background = [p.text for p in result.passages if p.kind == "background"]
+    assert background == [
+        "Medborgarlöftet är ett löfte om konkreta aktiviteter från polis och kommun i syfte att "
+        "öka tryggheten och minska brottsligheten. Medborgarlöftet är en utveckling och "
+        "förstärkning av samverkansöverenskommelsen mellan polis och kommun."
+    ]
+
+
+def test_a_sentence_about_the_signing_is_not_the_title():
+    # polisen.se/om-polisen/medborgarloften-och-lokal-samverkan/medborgarloften/uppsala-lan/heby/
+    text = (
+        "Heby – medborgarlöften\n\n"
+        "Lokalpolisområde Norduppland och Heby kommun har skrivit under medborgarlöftet "
+        "för 2024.\n\n"
+        "Lokalpolisområde Norduppland och Heby kommun lovar att i samverkan arbeta för "
+        "kommuninvånarnas möjlighet att komma till tals genom att genomföra medborgardialoger.\n"
+    )
+    assert extract(text).title == "Heby – medborgarlöften"
