@@ -355,28 +355,35 @@ class PublishedScan:
     filename: str
 
 
-def published_scan(pk: int) -> PublishedScan | None:
-    """The scan behind the live version's paper signatures, if its bytes still hash right."""
-    try:
-        promise = published_promise(pk)
-    except (NotPublished, Unverifiable):
+def published_scan(pk: int, number: int | None = None) -> PublishedScan | None:
+    """The scan behind a version's paper signatures, if its bytes still hash right.
+
+    Without ``number``, the live version's; with it, that version's, if it was once
+    published: a promise amended since keeps the evidence of what was signed before
+    (its signatures, with the scan's SHA-256, stay in the chain).
+    """
+    if number is None:
+        try:
+            promise = published_promise(pk)
+        except (NotPublished, Unverifiable):
+            return None
+        if promise.paper is None:
+            return None
+        number = promise.version_number
+    elif published_content(pk, number) is None:
         return None
-    if promise.paper is None:
+    paper = PaperSigning.objects.filter(
+        version__number=number, promise_id=pk, status=PaperSigning.Status.CONFIRMED
+    ).first()
+    if paper is None:
         return None
-    paper = PaperSigning.objects.get(
-        version__number=promise.version_number,
-        promise_id=pk,
-        status=PaperSigning.Status.CONFIRMED,
-    )
     with paper.scan.open("rb") as handle:
         content = handle.read()
     if sha256(content).hexdigest() != paper.scan_sha256:
         return None
     extension = paper.scan.name.rsplit(".", 1)[-1]
     return PublishedScan(
-        content,
-        paper.scan_content_type,
-        f"underskrifter-{pk}-v{promise.version_number}.{extension}",
+        content, paper.scan_content_type, f"underskrifter-{pk}-v{number}.{extension}"
     )
 
 

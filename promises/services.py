@@ -737,9 +737,22 @@ def promise_record_paper_signatures(
         raise ValidationError(
             _("Ange en underskrift för varje roll som ska signera."), code="incomplete"
         )
+    seen: dict[str, str] = {}
     for s in signatures:
-        if not s.get("name", "").strip():
+        name = " ".join(s.get("name", "").split())
+        if not name:
             raise ValidationError(_("Varje underskrift behöver ett namn."), code="incomplete")
+        # Separation of duties on paper too: one person does not sign in two roles.
+        if name.casefold() in seen:
+            raise ValidationError(
+                _(
+                    "%(name)s står som undertecknare för två roller. Varje roll skrivs under "
+                    "av en egen person; kontrollera namnen mot originalet."
+                )
+                % {"name": seen[name.casefold()]},
+                code="same_person",
+            )
+        seen[name.casefold()] = name
     if not promise.commitments.exists():
         raise ValidationError(_("Löftet har inga åtaganden ännu."), code="no_commitments")
     checked = read_scan(scan)

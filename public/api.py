@@ -641,6 +641,11 @@ def promise_chain(request: HttpRequest, promise_id: PromiseId):
                     if r.published and r.kind == "version"
                     else None
                 ),
+                "evidence_url": (
+                    absolute(reverse("public:promise-version-scan", args=[promise_id, r.version]))
+                    if r.published and r.record and r.record.get("evidence_sha256")
+                    else None
+                ),
             }
             for r in records
         ],

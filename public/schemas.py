@@ -254,6 +254,11 @@ class ChainRecord(Schema):
     content_url: str | None = Field(
         description="Den signerade texten, byte för byte, för publicerade versioner."
     )
+    evidence_url: str | None = Field(
+        None,
+        description="Skanningen av en underskrift på papper (SHA-256 i record.evidence_sha256), "
+        "för publicerade versioner.",
+    )
 
 
 class Chain(Schema):

@@ -34,4 +34,9 @@ urlpatterns = [
         views.promise_scan,
         name="promise-scan",
     ),
+    path(
+        "medborgarloften/<int:pk>/underskrifter-pa-papper/version-<int:number>/",
+        views.promise_scan,
+        name="promise-version-scan",
+    ),
 ]

@@ -294,9 +294,10 @@ def promise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_safe
 @login_not_required
-def promise_scan(request: HttpRequest, pk: int) -> HttpResponse:
-    """The scan of the page signed on paper, for a published promise signed that way."""
-    scan = published_scan(pk)
+def promise_scan(request: HttpRequest, pk: int, number: int | None = None) -> HttpResponse:
+    """The scan of the page signed on paper: the live version's, or an earlier published
+    version's (``number``), so the evidence of what was signed is never withdrawn."""
+    scan = published_scan(pk, number)
     if scan is None:
         raise Http404
     response = HttpResponse(scan.content, content_type=scan.content_type)

@@ -275,3 +275,54 @@ def test_not_a_draft_is_refused_with_a_message(client_for, awaiting, method):
     assert not Signature.objects.filter(version__promise=awaiting).exists()
     awaiting.refresh_from_db()
     assert awaiting.status == Promise.Status.AWAITING_SIGNATURES
+
+
+def test_one_person_cannot_be_recorded_in_two_roles(client_for, draft):
+    """Found by an adversarial review: the same name for the police chief and the kommun
+    was recorded, confirmed and published as two signatures."""
+    rows = [{**PAPER[0], "name": "Anna Andersson"}, {**PAPER[1], "name": " anna  andersson "}]
+
+    response = client_for("kalmar_coordinator").post(url(draft), paper_data(draft, rows))
+
+    assert response.status_code == 200
+    assert "Anna Andersson står som undertecknare för två roller." in response.text
+    assert not PromiseVersion.objects.filter(promise=draft).exists()
+    assert not PaperSigning.objects.filter(promise=draft).exists()
+
+
+def test_an_earlier_versions_scan_stays_public_after_an_amendment(client_for, draft, everyone):
+    """Found by an adversarial review: once an amendment signed on paper was published, the
+    first version's scan could no longer be had, though its hash stays in the chain."""
+    confirm = reverse("promises:promise-paper-confirm", args=[draft.pk])
+    client_for("kalmar_coordinator").post(url(draft), paper_data(draft))
+    client_for("kalmar_police_coordinator").post(confirm)
+    draft.refresh_from_db()
+    services.promise_amend(user=everyone["kalmar_coordinator"], promise=draft, note="Tillägg.")
+    services.commitment_create(
+        user=everyone["kalmar_coordinator"],
+        promise=draft,
+        party="police",
+        text="Polisen håller öppet hus i Berga.",
+    )
+    second = b"%PDF-1.7\n% den andra sidan\n%%EOF\n"
+    client_for("kalmar_coordinator").post(url(draft), paper_data(draft, upload=scan(second)))
+    client_for("kalmar_police_coordinator").post(confirm)
+    draft.refresh_from_db()
+    assert draft.published_version.number == 2
+
+    anonymous = client_for("anonymous")
+    assert anonymous.get(reverse("public:promise-scan", args=[draft.pk])).content == second
+    first = anonymous.get(reverse("public:promise-version-scan", args=[draft.pk, 1]))
+    assert first.status_code == 200 and first.content == SCAN
+    assert anonymous.get(reverse("public:promise-version-scan", args=[draft.pk, 2])).content == (
+        second
+    )
+    assert anonymous.get(
+        reverse("public:promise-version-scan", args=[draft.pk, 3])
+    ).status_code == (404)
+    chain = anonymous.get(reverse("public:open-data:promise-chain", args=[draft.pk])).json()
+    evidence = {
+        r["version"]: r["evidence_url"] for r in chain["records"] if r["kind"] == "signature"
+    }
+    assert evidence[1].endswith(reverse("public:promise-version-scan", args=[draft.pk, 1]))
+    assert evidence[2].endswith(reverse("public:promise-version-scan", args=[draft.pk, 2]))
