@@ -1,3 +1,4 @@
+from crispy_forms.layout import Layout
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -113,6 +114,9 @@ class ActivityForm(PlausibleDatesMixin, CrispyFormMixin, forms.ModelForm):
             for name in ("title", "planned_start_date", "planned_end_date"):
                 self.fields[name].required = False
             del self.fields["status"]
+            # The helper's layout was built with every field; without this crispy logs a
+            # "Could not resolve form field 'status'" traceback on every new activity.
+            self.helper.layout = Layout(*self.fields)
 
 
 class ActivityReportForm(PlausibleDatesMixin, CrispyFormMixin, forms.ModelForm):
