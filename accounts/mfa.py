@@ -12,6 +12,7 @@ account in the cache and pause signing for a while, like failed logins.
 
 import hashlib
 import json
+import math
 import secrets
 from dataclasses import dataclass
 
@@ -86,9 +87,26 @@ def verify(user, factor: SecondFactor, *, purpose: str):
             devices = TOTPDevice.objects.devices_for_user(user, confirmed=True)
         else:
             devices = StaticDevice.objects.devices_for_user(user, confirmed=True)
+        locked_until = None
         for device in devices.select_for_update():
-            if device.verify_is_allowed()[0] and device.verify_token(code):
+            allowed, details = device.verify_is_allowed()
+            if not allowed:
+                until = (details or {}).get("locked_until")
+                locked_until = max(filter(None, [locked_until, until]), default=None)
+                continue
+            if device.verify_token(code):
                 return device
+    if locked_until is not None:
+        # Not "wrong code": after several wrong codes even the right one waits (throttling).
+        seconds = max(1, math.ceil((locked_until - timezone.now()).total_seconds()))
+        raise ValidationError(
+            _(
+                "För många felaktiga koder i rad. Vänta %(seconds)s sekunder och försök igen "
+                "med koden som appen visar då."
+            )
+            % {"seconds": seconds},
+            code="second_factor_throttled",
+        )
     raise ValidationError(
         _("Koden stämmer inte. Kontrollera att klockan i telefonen går rätt och försök igen."),
         code="second_factor_wrong",

@@ -80,3 +80,23 @@ def test_the_password_alone_cannot_manage_the_second_factors(client):
     user.is_verified = lambda: False
     with pytest.raises(PermissionDenied):
         views.recovery_codes(request)
+
+
+def test_a_throttled_second_factor_says_wait_not_wrong_code():
+    """After wrong codes django-otp pauses the device; the right code then waited silently and
+    the person was told the code was wrong and to check the phone's clock."""
+    from django.core.exceptions import ValidationError
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from accounts import mfa
+    from tests.factories import totp_code
+
+    user = UserFactory(username="signerar-snabbt")
+    TOTPDevice.objects.create(user=user, name="App", confirmed=True)
+    for wrong in ("000001", "000002", "000003"):
+        with pytest.raises(ValidationError) as error:
+            mfa.verify(user, mfa.SecondFactor(code=wrong), purpose="login")
+    with pytest.raises(ValidationError) as error:
+        mfa.verify(user, mfa.SecondFactor(code=totp_code(user)), purpose="login")
+    assert error.value.code == "second_factor_throttled"
+    assert "Vänta" in error.value.messages[0] and "sekunder" in error.value.messages[0]
