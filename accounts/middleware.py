@@ -1,7 +1,9 @@
 """After the password, the second factor: nobody who has one gets in without using it."""
 
 from django.conf import settings
-from django.shortcuts import redirect
+from django.contrib.auth import middleware as auth_middleware
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.http import urlencode
 
@@ -60,3 +62,22 @@ class SecondFactorMiddleware:
         if user.is_staff and settings.MFA_REQUIRED_FOR_STAFF:
             return redirect("accounts:security")
         return None
+
+
+#: Longer "next" addresses are cut back to the path: Django refuses to redirect to a URL
+#: over 16,384 characters (a 400 and a logged traceback for any long query string).
+NEXT_MAX_LENGTH = 2000
+
+
+class LoginRequiredMiddleware(auth_middleware.LoginRequiredMiddleware):
+    """Django's, except that a very long address is not carried whole into ``next``."""
+
+    def handle_no_permission(self, request, view_func):
+        if len(request.get_full_path()) <= NEXT_MAX_LENGTH:
+            return super().handle_no_permission(request, view_func)
+        path = request.path if len(request.path) <= NEXT_MAX_LENGTH else "/"
+        return redirect_to_login(
+            path,
+            resolve_url(self.get_login_url(view_func)),
+            self.get_redirect_field_name(view_func),
+        )

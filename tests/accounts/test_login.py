@@ -171,3 +171,16 @@ def test_behind_the_proxy_an_attacker_cannot_lock_a_signatory_out(client, settin
         **proxy,
     )
     assert signatory.status_code == 302
+
+
+def test_a_very_long_address_still_leads_to_the_login(client):
+    """Django refuses to redirect to a URL over 16,384 characters; the login redirect carried
+    the whole address in next=, so a long query string was a 400 with a logged traceback."""
+    from django.urls import reverse
+
+    path = reverse("core:dashboard")
+    response = client.get(path, {"fran": "A" * 20000})
+    assert response.status_code == 302
+    assert response.url == f"{reverse('accounts:login')}?next={path}"
+    short = client.get(path, {"fran": "A"})
+    assert short.url == f"{reverse('accounts:login')}?next={path}%3Ffran%3DA"
