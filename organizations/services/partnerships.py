@@ -262,6 +262,18 @@ def _validate_requirements(partnership: Partnership, specs: Sequence[Requirement
             check_signing_role(organisation, signing_role, "signing_role")
         except ValidationError as error:
             raise ValidationError(error.message_dict["signing_role"], code="role") from None
+    # A medborgarlöfte is the police's and the kommun's promise: both sign, every time.
+    signing = {organisation.pk for organisation, _role, _title in specs}
+    for party in [partnership.police_area, *partnership.municipalities.order_by("name")]:
+        if party is not None and party.pk not in signing:
+            raise ValidationError(
+                _(
+                    "%(organisation)s måste ha minst en underskrift: löftet är både polisens "
+                    "och kommunens och ska skrivas under av båda."
+                )
+                % {"organisation": party.display_name},
+                code="party_missing",
+            )
     normalised = _normalise(specs)
     for item in normalised:
         key = (item["organisation_id"], item["title"].casefold())

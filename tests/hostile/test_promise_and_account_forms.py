@@ -208,9 +208,12 @@ def _paper_data(w):
         "content_sha256": sha256_of(promise_snapshot(w.draft)),
         "scan": _scan(),
     }
-    for requirement in w.draft.partnership.signatory_requirements.order_by("order", "pk"):
+    requirements = w.draft.partnership.signatory_requirements.order_by("order", "pk")
+    # One person per role: the service refuses the same name twice.
+    for number, requirement in enumerate(requirements, start=1):
+        name = f"Anna Polis {number}"
         data |= {
-            f"underskrift-{requirement.pk}-name": "Anna Polis",
+            f"underskrift-{requirement.pk}-name": name,
             f"underskrift-{requirement.pk}-title": "",
             f"underskrift-{requirement.pk}-date": "2028-03-14",
             f"underskrift-{requirement.pk}-place": "Kalmar",

@@ -238,7 +238,10 @@ def test_the_history_page_shows_who_did_what_and_when(
     services.requirements_propose(
         actor=lpo_kalmar_admin,
         partnership=kalmar_partnership,
-        requirements=[(lpo_kalmar, SigningRole.POLICE_AREA_CHIEF, "Chef")],
+        requirements=[
+            (lpo_kalmar, SigningRole.POLICE_AREA_CHIEF, "Chef"),
+            (kalmar, SigningRole.MUNICIPAL_REPRESENTATIVE, "Kommunstyrelsens ordförande"),
+        ],
     )
     client.force_login(kalmar_admin)
     page = client.get(f"/arbetsyta/organisationer/{kalmar.slug}/historik/").content.decode()

@@ -232,6 +232,21 @@ def test_requirements_are_only_parties_and_roles_that_fit_them(
     assert titles(proposed) == ["Lokalpolisområdeschef", "Kommunens företrädare"]
 
 
+def test_both_parties_must_sign_every_promise(kalmar_partnership, kalmar_admin, kalmar, lpo_kalmar):
+    """Found by an adversarial review: a set with only the kommun's signatory could be
+    proposed, and once accepted promises would publish signed by one party."""
+    for requirements in (
+        [(kalmar, SigningRole.BOARD_CHAIR, "Kommunstyrelsens ordförande")],
+        [(lpo_kalmar, SigningRole.POLICE_AREA_CHIEF, "Lokalpolisområdeschef")],
+    ):
+        with pytest.raises(ValidationError) as error:
+            services.requirements_propose(
+                actor=kalmar_admin, partnership=kalmar_partnership, requirements=requirements
+            )
+        assert error.value.code == "party_missing"
+        assert "måste ha minst en underskrift" in error.value.messages[0]
+
+
 # --- An agreed partnership -------------------------------------------------------------
 
 
