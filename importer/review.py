@@ -235,6 +235,7 @@ def build(
     if (
         title
         and vocabulary.kommuner
+        and not (outsiders and len(outsiders) == len(extraction.kommuner))  # said above
         and not any(org.name.lower() in title.lower() for org in vocabulary.kommuner)
     ):
         notes["title"].append(
