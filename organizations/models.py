@@ -452,12 +452,21 @@ class Partnership(TimeStampedModel):
         return get_user_model().objects.filter(matches, is_active=True).distinct()
 
     def party_ids(self) -> set[int]:
-        """Ids of every party; uses prefetched relations when the caller has them."""
-        return {
-            self.police_area_id,
-            *(org.pk for org in self.municipalities.all()),
-            *(org.pk for org in self.other_partners.all()),
-        }
+        """Ids of every party; uses prefetched relations when the caller has them, else one
+        query over both link tables (every permission check asks this)."""
+        prefetched = getattr(self, "_prefetched_objects_cache", {})
+        if "municipalities" in prefetched and "other_partners" in prefetched:
+            return {
+                self.police_area_id,
+                *(org.pk for org in self.municipalities.all()),
+                *(org.pk for org in self.other_partners.all()),
+            }
+        municipal = Partnership.municipalities.through.objects.filter(partnership_id=self.pk)
+        others = Partnership.other_partners.through.objects.filter(partnership_id=self.pk)
+        linked = municipal.values_list("organisation_id", flat=True).union(
+            others.values_list("organisation_id", flat=True)
+        )
+        return {self.police_area_id, *linked}
 
 
 class PartnershipScopedQuerySet(models.QuerySet):
