@@ -35,3 +35,18 @@ def date_range(start, end, extended=None) -> str:
     if extended:
         text = gettext("%(period)s (förlängt)") % {"period": text}
     return text
+
+
+@register.filter
+def in_reader_language(url: str) -> str:
+    """A stored public address (the search index keeps the Swedish one) in the language
+    of the page: on the English site, /medborgarloften/1/ becomes /en/medborgarloften/1/."""
+    from django.conf import settings
+    from django.urls import translate_url
+    from django.utils.translation import get_language, override
+
+    language = get_language()
+    if not url or language == settings.LANGUAGE_CODE:
+        return url
+    with override(settings.LANGUAGE_CODE):  # resolved as stored, reversed in the reader's
+        return translate_url(url, language)

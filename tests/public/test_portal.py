@@ -261,3 +261,47 @@ def test_search_covers_activities_and_published_followups_only(client, demo):
     urls = set(search.search("tertial").values_list("url", flat=True))
     assert not any(url.endswith(f"#{draft.public_anchor}") for url in urls)
     assert hits(client, "trygghetsvandring", part="joint")[0] >= 1
+
+
+# Found by a resident's review of the public pages (December 2026).
+
+
+def test_kommun_suggestions_are_announced(client, demo):
+    """The list appeared silently for a screen reader; app.js reads data-announce aloud."""
+    body = client.get("/kommuner/forslag/", {"q": "kal"}).content.decode()
+    assert re.search(r'<p class="visually-hidden" data-announce>\d+ kommuner? matchar\.</p>', body)
+    none = client.get("/kommuner/forslag/", {"q": "qqq"}).content.decode()
+    assert "data-announce>Ingen kommun heter något med ”qqq”." in none
+
+
+def test_english_search_links_stay_on_the_english_site(client, katrineholm_2020):
+    body = client.get("/en/sok/", {"q": "narkotika"}).content.decode()
+    links = re.findall(r'<a class="fs-5" href="([^"]+)"', body)
+    assert links and all(link.startswith("/en/") for link in links), links
+    swedish = client.get("/sok/", {"q": "narkotika"}).content.decode()
+    assert all(
+        not link.startswith("/en/")
+        for link in re.findall(r'<a class="fs-5" href="([^"]+)"', swedish)
+    )
+
+
+def test_the_emergency_numbers_can_be_called_from_a_phone(client):
+    body = client.get("/kontakt/").content.decode()
+    assert 'href="tel:11414"' in body and 'href="tel:112"' in body
+
+
+def test_the_map_can_be_skipped_by_keyboard(client, demo):
+    body = client.get("/sverige/").content.decode()
+    skip = body.index('href="#nationellt"')
+    assert skip < body.index("<svg") and 'id="nationellt"' in body
+
+
+def test_follow_up_figures_say_they_are_totals_so_far(client, full_demo):
+    """The column said "done during the period" over year-to-date totals (a resident added
+    the tertials up); it now names the day the total runs to."""
+    from promises.models import Promise
+
+    katrineholm = Promise.objects.get(title="Medborgarlöfte Katrineholms kommun 2020")
+    body = client.get(katrineholm.get_public_url()).content.decode()
+    assert re.search(r"Genomfört t\.o\.m\. \d{1,2} (april|augusti|december) 2020", body)
+    assert "Genomfört under perioden" not in body
