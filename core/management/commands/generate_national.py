@@ -617,6 +617,10 @@ class Command(BaseCommand):
         chunks = [keys[i :: max(workers, 1)] for i in range(max(workers, 1))]
         entries = self._run(workers, _reindex, chunks, "sökposter")
         search.repair()
+        # Fresh statistics for the planner, as after any bulk load: before autovacuum gets
+        # to it, the national outcomes query took 5.3 s instead of 0.12 s.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         publication.invalidate_public_pages()
         self.stdout.write(
             self.style.SUCCESS(
