@@ -305,3 +305,17 @@ def test_follow_up_figures_say_they_are_totals_so_far(client, full_demo):
     body = client.get(katrineholm.get_public_url()).content.decode()
     assert re.search(r"Genomfört t\.o\.m\. \d{1,2} (april|augusti|december) 2020", body)
     assert "Genomfört under perioden" not in body
+
+
+def test_an_ended_promise_says_when_it_ended_and_what_was_last_followed_up(client, full_demo):
+    """Katrineholm 2020 opened with '0 av 12 genomförda' and 'Pågående: 12', read as work
+    still going on; the summary now says the promise ended and the follow-up stops short."""
+    from promises.models import Promise
+
+    katrineholm = Promise.objects.get(title="Medborgarlöfte Katrineholms kommun 2020")
+    body = client.get(katrineholm.get_public_url()).content.decode()
+    assert re.search(
+        r"Löftet gällde till 31 december 2020\. Den senaste publicerade uppföljningen visar "
+        r"läget den \d{1,2} \w+ 2020; ingen uppföljning av resten av perioden är publicerad\.",
+        body,
+    )
