@@ -77,8 +77,14 @@ def municipality_followups(
 
 
 def latest_published_followups(*, limit: int = 5) -> list[FollowUp]:
-    """The newest published follow-ups across Sweden, for the start page."""
-    return list(public_followups().order_by("-published_at", "-pk")[:limit])
+    """The newest published follow-ups across Sweden, for the start page, each with the
+    title its promise was signed under (the live version's stored copy, never the working
+    copy): "Tertial 2 2020" alone does not say whose follow-up it is."""
+    return list(
+        public_followups()
+        .annotate(promise_title=F("promise__published_version__signed_title"))
+        .order_by("-published_at", "-pk")[:limit]
+    )
 
 
 def followup_public_data(followup: FollowUp) -> dict:

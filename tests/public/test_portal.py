@@ -319,3 +319,18 @@ def test_an_ended_promise_says_when_it_ended_and_what_was_last_followed_up(clien
         r"läget den \d{1,2} \w+ 2020; ingen uppföljning av resten av perioden är publicerad\.",
         body,
     )
+
+
+def test_english_promise_pages_say_the_promise_is_in_swedish(client, demo):
+    from promises.models import Promise
+
+    katrineholm = Promise.objects.get(title="Medborgarlöfte Katrineholms kommun 2020")
+    english = client.get(f"/en{katrineholm.get_public_url()}").content.decode()
+    assert "This promise is published in Swedish, the language it was signed in" in english
+    swedish = client.get(katrineholm.get_public_url()).content.decode()
+    assert "Löftet publiceras på svenska" not in swedish
+
+
+def test_the_start_pages_latest_follow_ups_name_their_promise(client, full_demo):
+    body = client.get("/").content.decode()
+    assert re.search(r'lang="sv">Medborgarlöfte Katrineholms kommun 2020: [^<]+2020</a>', body)
