@@ -1,8 +1,11 @@
 """After the password, the second factor: nobody who has one gets in without using it."""
 
+from functools import wraps
+
 from django.conf import settings
 from django.contrib.auth import middleware as auth_middleware
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -16,20 +19,25 @@ def second_factor_exempt(view):
     return view
 
 
+def require_verified_if_enrolled(user) -> None:
+    """Whoever has a second factor has used it in this session, or is refused."""
+    if user.is_authenticated and not user.is_verified() and has_second_factor(user):
+        raise PermissionDenied
+
+
 def enrolment_view(view):
     """Managing one's second factors: reachable before the second factor only by someone who
     has none yet (an administrator sent to enrol). Whoever has one uses it first — otherwise
-    the password alone could add an app, make recovery codes or remove the owner's factors."""
-    view.enrolment_view = True
-    return view
+    the password alone could add an app, make recovery codes or remove the owner's factors.
+    The middleware sends them to the second step; the view refuses them itself as well."""
 
+    @wraps(view)
+    def checked(request, *args, **kwargs):
+        require_verified_if_enrolled(request.user)
+        return view(request, *args, **kwargs)
 
-def require_verified_if_enrolled(user) -> None:
-    """The same rule inside the views, whatever the middleware did."""
-    from django.core.exceptions import PermissionDenied
-
-    if user.is_authenticated and not user.is_verified() and has_second_factor(user):
-        raise PermissionDenied
+    checked.enrolment_view = True
+    return checked
 
 
 class SecondFactorMiddleware:

@@ -25,7 +25,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import mfa
-from accounts.middleware import enrolment_view, require_verified_if_enrolled, second_factor_exempt
+from accounts.middleware import enrolment_view, second_factor_exempt
 from accounts.models import PasskeyCredential
 from accounts.password_reset import request_reset
 
@@ -94,7 +94,6 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 @enrolment_view
 def security(request: HttpRequest) -> HttpResponse:
     """The person's second factors: app, recovery codes, security keys."""
-    require_verified_if_enrolled(request.user)
     user = request.user
     return render(
         request,
@@ -123,7 +122,6 @@ def _qr_svg(url: str) -> str:
 @require_http_methods(["GET", "POST"])
 def totp_add(request: HttpRequest) -> HttpResponse:
     """Add an authenticator app: scan the code (or type the key), then confirm one code."""
-    require_verified_if_enrolled(request.user)
     user = request.user
     device = TOTPDevice.objects.filter(
         user=user, confirmed=False, pk=request.session.get(PENDING_TOTP)
@@ -165,7 +163,6 @@ def totp_add(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def recovery_codes(request: HttpRequest) -> HttpResponse:
     """New recovery codes, shown once. GET explains; POST makes a new list."""
-    require_verified_if_enrolled(request.user)
     codes = None
     if request.method == "POST":
         if not mfa.has_second_factor(request.user):
@@ -188,7 +185,6 @@ def recovery_codes(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def passkey_add(request: HttpRequest) -> HttpResponse:
     """Register a passkey or security key (needs JavaScript for the browser's dialog)."""
-    require_verified_if_enrolled(request.user)
     rp_id, origin = relying_party(request)
     error = None
     if request.method == "POST":
@@ -235,7 +231,6 @@ DEVICE_MODELS = {"app": TOTPDevice, "nyckel": PasskeyCredential, "reservkoder": 
 @require_POST
 def device_remove(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Remove one second factor, after the password is given again."""
-    require_verified_if_enrolled(request.user)
     model = DEVICE_MODELS.get(kind)
     if model is None:
         raise Http404
