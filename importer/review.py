@@ -215,7 +215,9 @@ def build(
     notes: dict[str, list[str]] = {"title": [], "period": []}
     title = extraction.title or ""
     outsiders = vocabulary.outsiders(extraction.kommuner)
-    if outsiders and len(outsiders) == len(extraction.kommuner):
+    # Every kommun the document names is outside the partnership: the wrong one, perhaps.
+    wrong_partnership = bool(outsiders) and len(outsiders) == len(extraction.kommuner)
+    if wrong_partnership:
         notes["title"].append(
             _(
                 "Dokumentet nämner %(named)s men inte %(parties)s. Kontrollera att du importerar "
@@ -235,7 +237,7 @@ def build(
     if (
         title
         and vocabulary.kommuner
-        and not (outsiders and len(outsiders) == len(extraction.kommuner))  # said above
+        and not wrong_partnership  # said above
         and not any(org.name.lower() in title.lower() for org in vocabulary.kommuner)
     ):
         notes["title"].append(
