@@ -74,6 +74,16 @@ def _bump_generation() -> None:
         cache.incr(GENERATION_KEY)
     except ValueError:  # the key expired or was never set
         cache.set(GENERATION_KEY, secrets.randbits(48), timeout=None)
+    _announce()
+
+
+def _announce() -> None:
+    """With Redis: every process drops its copies of the versions (``core.cache``), this
+    one at once, the others when the announcement reaches them."""
+    announce = getattr(cache, "announce_renewal", None)
+    if announce is not None:
+        cache.version_watch.forget()
+        announce()
 
 
 #: How long a version first asked for by a page lives. Any URL names a scope

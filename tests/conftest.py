@@ -159,9 +159,15 @@ def _empty_cache():
     """Each test starts with an empty cache, so no page cached by another test is served."""
     from django.core.cache import cache
 
+    from public.caching import forget_canonical, local_pages
+
     cache.clear()
+    local_pages.clear()
+    forget_canonical()
     yield
     cache.clear()
+    local_pages.clear()
+    forget_canonical()
 
 
 @pytest.fixture(autouse=True)
