@@ -52,7 +52,7 @@ def _themes(slugs) -> list[Theme]:
 
 def _areas(partnership, seed) -> dict[str, Area]:
     return {
-        key: Area.objects.get(municipality__in=partnership.municipalities.all(), name=name)
+        key: Area.objects.get(municipality__in=partnership.municipalities.all(), name__iexact=name)
         for key, (name, _kind) in seed.AREAS.items()
     }
 

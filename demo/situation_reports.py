@@ -38,7 +38,7 @@ def _enter(user, partnership, seed) -> SituationReport:
             order=order,
         )
     areas = {
-        key: Area.objects.get(municipality__in=partnership.municipalities.all(), name=name)
+        key: Area.objects.get(municipality__in=partnership.municipalities.all(), name__iexact=name)
         for key, (name, _kind) in seed.AREAS.items()
     }
     for order, (theme, area_keys, source_keys, groups, priority, text) in enumerate(seed.FINDINGS):
