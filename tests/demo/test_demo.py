@@ -234,3 +234,26 @@ def test_parts_skip_quietly_without_the_promises():
     followups.load(stdout=out)
     assert out.getvalue().count("hoppar över") == 3
     assert promises_demo.KATRINEHOLM_TITLE == katrineholm_2020.TITLE
+
+
+def test_the_demo_loads_where_its_areas_exist_with_other_capitals(
+    settings, django_capture_on_commit_callbacks
+):
+    """A database where someone already made "Centrala Katrineholm" (the national data
+    set does): the demo uses that area rather than stopping at its "centrala Katrineholm"."""
+    from organizations.models import Area, Organisation
+
+    katrineholm = Organisation.objects.municipalities().get(name="Katrineholm")
+    existing = Area.objects.create(
+        municipality=katrineholm, name="Centrala Katrineholm", kind=Area.Kind.AREA
+    )
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=io.StringIO())
+    assert (
+        Area.objects.filter(municipality=katrineholm, name__iexact="centrala katrineholm").get()
+        == existing
+    )
+    assert Promise.objects.filter(
+        partnership__name=katrineholm_2020.PARTNERSHIP, areas=existing
+    ).exists()
