@@ -94,6 +94,7 @@ class VersionWatch:
         self._pid = None
         self._last_pong = 0.0
         self._subscribed = False
+        self._stopped = threading.Event()
         #: Changes with every announcement and every loss of the subscription.
         self.generation = 0
 
@@ -150,14 +151,19 @@ class VersionWatch:
             self.generation += 1
             threading.Thread(target=self._run, name="page-cache-versions", daemon=True).start()
 
+    def stop(self) -> None:
+        """End the subscriber thread (a test's watch on a Redis that is not there)."""
+        self._stopped.set()
+
     def _run(self) -> None:
-        while True:
+        reported = False  # one warning per outage, not one a second
+        while not self._stopped.is_set():
             pubsub = None
             try:
                 pubsub = self._client_factory().pubsub()
                 pubsub.subscribe(VERSIONS_CHANNEL)
                 last_ping = 0.0
-                while True:
+                while not self._stopped.is_set():
                     now = time.monotonic()
                     if now - last_ping >= self.PING_SECONDS:
                         pubsub.ping()
@@ -170,19 +176,26 @@ class VersionWatch:
                         self.forget()
                         self._subscribed = True
                         self._last_pong = time.monotonic()
+                        reported = False
                     elif kind == "pong":
                         self._last_pong = time.monotonic()
                     elif kind == "message":
                         self.forget()
             except Exception:  # noqa: BLE001 — any failure: trust nothing, subscribe again
-                logger.warning("Sidcachens versionsprenumeration avbröts.", exc_info=True)
+                if not reported:
+                    logger.warning(
+                        "Sidcachens versionsprenumeration avbröts; sidorna frågar Redis "
+                        "vid varje begäran tills den är tillbaka.",
+                        exc_info=True,
+                    )
+                    reported = True
             finally:
                 self._subscribed = False
                 self.forget()
                 if pubsub is not None:
                     with contextlib.suppress(Exception):
                         pubsub.close()
-            time.sleep(self.PING_SECONDS)
+            self._stopped.wait(self.PING_SECONDS)
 
 
 _watches: dict[str, VersionWatch] = {}

@@ -229,9 +229,12 @@ def test_versions_are_trusted_no_longer_than_their_limit(redis_cache, monkeypatc
 def test_without_a_subscription_nothing_is_trusted():
     """Redis unreachable (the port has no server): every request asks for the versions."""
     watch = VersionWatch(lambda: redis.Redis.from_url("redis://127.0.0.1:1/0"))
-    assert watch.get([]) is None  # starts the thread, which cannot subscribe
-    watch.remember({"public:epoch": 1}, watch.generation)
-    assert watch.get(["public:epoch"]) is None
+    try:
+        assert watch.get([]) is None  # starts the thread, which cannot subscribe
+        watch.remember({"public:epoch": 1}, watch.generation)
+        assert watch.get(["public:epoch"]) is None
+    finally:
+        watch.stop()
 
 
 def test_a_cache_without_versions_never_serves_a_copy(settings, db):
