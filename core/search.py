@@ -65,14 +65,26 @@ class Document:
 
 Provider = Callable[[str], list[Document]]
 GroupLister = Callable[[], list[str]]
+Refresher = Callable[[str], None]
 _providers: list[Provider] = []
 _group_listers: list[GroupLister] = []
+_refreshers: list[Refresher] = []
 
 
 def register(provider: Provider) -> Provider:
     if provider not in _providers:
         _providers.append(provider)
     return provider
+
+
+def register_refresher(refresher: Refresher) -> Refresher:
+    """Register ``refresher(group_key)``: other data derived from a group's published
+    content (``followups.status_counts``), rewritten in the same transaction as the
+    group's entries. A crash before it leaves the group pending, and ``repair``
+    brings both back; ``rebuild`` rewrites both."""
+    if refresher not in _refreshers:
+        _refreshers.append(refresher)
+    return refresher
 
 
 def register_groups(lister: GroupLister) -> GroupLister:
@@ -200,6 +212,8 @@ def refresh(group_key: str) -> Reindexed:
             SearchEntry.objects.filter(pk__in=stale).delete()
         if new:
             SearchEntry.objects.bulk_create(new)
+        for refresher in _refreshers:
+            refresher(group_key)
         SearchPending.objects.filter(group_key=group_key).delete()
     return Reindexed(entries=len(wanted), inserted=len(new), deleted=len(stale))
 

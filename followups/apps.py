@@ -9,7 +9,9 @@ class FollowupsConfig(AppConfig):
     def ready(self):
         from core import dashboard, search
         from followups.search import documents
+        from followups.selectors import refresh_status_counts
         from followups.views import dashboard_panel
 
         dashboard.register(dashboard_panel)
         search.register(documents)
+        search.register_refresher(refresh_status_counts)

@@ -99,6 +99,16 @@ class FollowUp(VersionedModel):
                 name="followup_published_has_time",
             ),
         ]
+        indexes = [
+            # The newest published follow-ups (the start page, the feeds): read in this
+            # order, a LIMIT stops after the few it needs instead of sorting them all.
+            models.Index(
+                models.F("published_at").desc(nulls_last=True),
+                models.F("id").desc(),
+                condition=Q(status="publicerad"),
+                name="followup_published_newest",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.title} – {self.promise}"
@@ -295,3 +305,29 @@ class FollowUpApproval(models.Model):
 
     def __str__(self):
         return f"{self.user_name}, {self.organisation}"
+
+
+class PromiseStatusCounts(models.Model):
+    """How many of a published promise's live commitments have each status, by their
+    newest published follow-up that reports something:
+    ``followups.selectors.computed_public_status_counts`` for one promise, stored.
+
+    The national figures then add some 2,300 small rows instead of sorting every
+    assessment in Sweden (67,000 at national size, 120 ms) on every ``/sverige/``.
+    Rewritten with the promise's search entries, in their transaction
+    (``core.search.register_refresher``), so it is exactly as current as the index
+    and repaired with it; read only for live, verified promises, so a version that
+    stops verifying drops out at once, whatever is stored.
+    """
+
+    promise = models.OneToOneField(
+        Promise, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("statusräkning för ett löfte")
+        verbose_name_plural = _("statusräkningar för löften")
+
+    def __str__(self):
+        return f"{self.promise_id}: {self.counts}"

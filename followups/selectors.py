@@ -83,7 +83,8 @@ def latest_published_followups(*, limit: int = 5) -> list[FollowUp]:
     return list(
         public_followups()
         .annotate(promise_title=F("promise__published_version__signed_title"))
-        .order_by("-published_at", "-pk")[:limit]
+        # As the feeds order them, so both walk the index followup_published_newest.
+        .order_by(F("published_at").desc(nulls_last=True), "-pk")[:limit]
     )
 
 
@@ -167,16 +168,21 @@ class JsonContains(Func):
 _STATUS_COUNTS_SQL = "SELECT status, COUNT(*) FROM ({latest}) AS latest GROUP BY status"
 
 
-def latest_public_status_counts() -> dict[str, int]:
-    """``{status: commitments}`` over every live commitment whose published follow-ups
-    report something, by its newest such follow-up (``public.read.reports_something``),
-    counted in one query.
+def computed_public_status_counts(promise_id: int | None = None) -> dict[str, int]:
+    """``{status: commitments}`` over every live commitment (of ``promise_id``, or of
+    every promise) whose published follow-ups report something, by its newest such
+    follow-up (``public.read.reports_something``), counted in one query.
 
     An assessment that says nothing (still "planerad", no figure, no text) is left
     out, so an older follow-up's word stands (``public.read.reports_something``).
+    Over every promise this sorts every assessment: the pages read the stored copy
+    (``latest_public_status_counts``); this is what it is built from and checked against.
     """
+    followups = public_followups()
+    if promise_id is not None:
+        followups = followups.filter(promise_id=promise_id)
     latest = (
-        CommitmentAssessment.objects.filter(followup__in=public_followups())
+        CommitmentAssessment.objects.filter(followup__in=followups)
         # In its promise's live version: a containment on the version's stored ids, row by
         # row. (``IN`` over the ids unnested from every live version misled the planner
         # into nested loops and sorts on disk: 340 ms against 230 at national size.)
@@ -199,3 +205,40 @@ def latest_public_status_counts() -> dict[str, int]:
     with connection.cursor() as cursor:
         cursor.execute(_STATUS_COUNTS_SQL.format(latest=sql), params)
         return dict(cursor.fetchall())
+
+
+_STORED_COUNTS_SQL = (
+    "SELECT entry.key, SUM(entry.value::integer) "
+    'FROM "followups_promisestatuscounts" AS stored, jsonb_each_text(stored.counts) AS entry '
+    "WHERE stored.promise_id IN ({live}) GROUP BY entry.key"
+)
+
+
+def latest_public_status_counts() -> dict[str, int]:
+    """``computed_public_status_counts()`` over every promise, from the stored copy of
+    each live promise's counts (``PromiseStatusCounts``): one query over one small row
+    per promise, whatever the number of follow-ups."""
+    from promises.published import live_ids
+
+    try:
+        live, params = live_ids().order_by().query.sql_with_params()
+    except EmptyResultSet:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_STORED_COUNTS_SQL.format(live=live), params)
+        return {status: int(count) for status, count in cursor.fetchall()}
+
+
+def refresh_status_counts(group_key: str) -> None:
+    """Rewrite the stored counts of the promise ``group_key`` names (``core.search``)."""
+    from followups.models import PromiseStatusCounts
+    from promises.search import promise_id_of
+
+    promise_id = promise_id_of(group_key)
+    if promise_id is None:
+        return
+    counts = computed_public_status_counts(promise_id)
+    if not counts:
+        PromiseStatusCounts.objects.filter(promise_id=promise_id).delete()
+        return
+    PromiseStatusCounts.objects.update_or_create(promise_id=promise_id, defaults={"counts": counts})

@@ -23,7 +23,7 @@ in Python from the stored text.
 
 import json
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import BooleanField, F, Func, OuterRef, Q, Subquery
 
 from promises.chain import GENESIS, link, signature_record, version_record
 from promises.models import PromiseVersion, Signature
@@ -35,14 +35,27 @@ def intact_version_condition(prefix: str) -> list:
 
     ``prefix`` is ``""`` on a ``PromiseVersion`` queryset and
     ``"published_version__"`` on a ``Promise`` queryset.
+
+    Check 3 is ``hash = ALL (the hashes of its signatures)``, not ``NOT EXISTS (a
+    signature with another hash)``: the same rows (a NULL hash, which the column does
+    not allow, would fail it), but PostgreSQL estimated the anti-join to keep 5 of
+    2,330 live promises, and every public read built on it — the newest follow-ups,
+    the national figures — then chose nested loops over every follow-up (24 ms for
+    the start page's five, 120 ms for the national status counts).
     """
     version_id = f"{prefix}id" if prefix else "pk"
     return [
         Q(**{f"{prefix}content_intact": True}),
-        ~Exists(
-            Signature.objects.filter(version_id=OuterRef(version_id)).exclude(
-                content_sha256=OuterRef(f"{prefix}content_sha256")
-            )
+        Func(
+            F(f"{prefix}content_sha256"),
+            Subquery(
+                Signature.objects.filter(version_id=OuterRef(version_id))
+                .order_by()  # the model's ordering would join the outer tables again
+                .values("content_sha256")
+            ),
+            template="%(expressions)s",
+            arg_joiner=" = ALL",
+            output_field=BooleanField(),
         ),
     ]
 

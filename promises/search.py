@@ -17,6 +17,14 @@ def group_key(promise_id: int) -> str:
     return f"promise:{promise_id}"
 
 
+def promise_id_of(key: str) -> int | None:
+    """The promise id a group key names, or None when it names no promise."""
+    prefix, _, rest = key.partition(":")
+    if prefix != "promise" or not rest.isascii() or not rest.isdigit() or len(rest) > 18:
+        return None
+    return int(rest)
+
+
 def promise_facets(promise: PublishedPromise) -> dict:
     """Filter values of a published promise: kommun and län codes, themes, years, all signed."""
     return memo(("facets", promise.id), lambda: _facets(promise))

@@ -202,6 +202,8 @@ def test_a_signature_moved_to_another_hash_is_caught(client, published):
         ["f" * 64, signature.pk],
     )
     assert client.get(f"/medborgarloften/{published.pk}/").status_code == 409
+    assert published_models.summaries() == []  # and no list shows it (the SQL check)
+    assert not published_models.live_ids().exists()
     with pytest.raises(CommandError):
         call_command("verify_signatures")
 
