@@ -24,14 +24,14 @@ national map is a mouse target only (``tabindex="-1"``, ``aria-hidden``).
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.db.models import TextChoices
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import capfirst
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 DATA_FILE = Path(__file__).resolve().parent / "data" / "kommun_map.json"
@@ -158,7 +158,35 @@ def kommun_map_svg(
     ``states``: ``{kommunkod: MapState}``; ``links``: ``{kommunkod: href}``;
     ``labels``: ``{kommunkod: "Katrineholms kommun"}``. ``id_prefix`` keeps the
     ids unique when a page shows more than one map.
+
+    The same arguments in the same language give the same map (the boundaries are
+    fixed data): the last few are kept, so ``/sverige/`` draws its 240 kB again only
+    when a kommun's state, name or address changed.
     """
+    return _draw_cached(
+        get_language(),
+        tuple(sorted(states.items())),
+        tuple(sorted(links.items())),
+        tuple(sorted(labels.items())),
+        title,
+        description,
+        id_prefix,
+    )
+
+
+@lru_cache(maxsize=8)
+def _draw_cached(language, states, links, labels, title, description, id_prefix) -> SafeString:
+    return _draw_map(
+        dict(states),
+        links=dict(links),
+        labels=dict(labels),
+        title=title,
+        description=description,
+        id_prefix=id_prefix,
+    )
+
+
+def _draw_map(states, *, links, labels, title, description, id_prefix) -> SafeString:
     data = map_data()
     entries = {e.code: e for e in map_entries(states, links=links, labels=labels)}
     counts = state_counts(list(entries.values()))

@@ -270,11 +270,13 @@ class NationalOutcomes:
         return round(100 * self.done / self.commitments) if self.commitments else None
 
 
-def national_outcomes() -> NationalOutcomes:
-    """Two queries, whatever the number of promises: both counted in SQL."""
+def national_outcomes(commitments: int | None = None) -> NationalOutcomes:
+    """Two queries, whatever the number of promises: both counted in SQL; one when the
+    caller already has the live commitments (``PublicFigures.commitments``, the same sum)."""
     from followups.selectors import latest_public_status_counts
     from promises.published import live_commitment_count
 
     return NationalOutcomes(
-        commitments=live_commitment_count(), statuses=latest_public_status_counts()
+        commitments=live_commitment_count() if commitments is None else commitments,
+        statuses=latest_public_status_counts(),
     )

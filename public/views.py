@@ -220,7 +220,7 @@ def sweden(request: HttpRequest) -> HttpResponse:
                 key=lambda r: r["name"],
             ),
             "top_themes": figures.themes[:10],
-            "outcomes": national_outcomes(),
+            "outcomes": national_outcomes(commitments=figures.commitments),
             "figures": {
                 "published": figures.published,
                 "active": figures.current,
