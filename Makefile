@@ -49,6 +49,7 @@ test: $(VENV)/.installed-test setup
 serve: $(VENV)/.installed | .env
 	DJANGO_DEBUG=False $(MANAGE) collectstatic --noinput
 	DJANGO_DEBUG=False DATABASE_STATEMENT_TIMEOUT=0 $(MANAGE) migrate --noinput
+	DJANGO_DEBUG=False DATABASE_STATEMENT_TIMEOUT=0 $(MANAGE) search_check
 	DJANGO_DEBUG=False $(BIN)/gunicorn medborgarlofte.wsgi --bind $(HOST):$(PORT) --workers $${WEB_CONCURRENCY:-3} --access-logfile -
 
 # Rerunnable benchmark over HTTP: gunicorn with production settings and wrk (from the
