@@ -5,6 +5,7 @@ copy of one folder initialised per module (initdb takes seconds); the shared
 server in the project's ``.pgdata`` is never touched.
 """
 
+import contextlib
 import fcntl
 import os
 import signal
@@ -71,11 +72,14 @@ def _dead_pid() -> int:
 
 
 def _kill_server(data_dir: Path) -> None:
+    # A process listed may end before it is signalled (a backend finishing): nothing to do.
     for process in server_processes(data_dir):
-        process.send_signal(signal.SIGCONT)
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.send_signal(signal.SIGCONT)
     stop_server(data_dir, mode="immediate", timeout=10)
     for process in server_processes(data_dir):
-        process.kill()
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.kill()
 
 
 def _start_in_subprocess(data_dir: Path) -> subprocess.Popen:
