@@ -356,6 +356,11 @@ def search_page(results, number: int) -> SearchPage:
     there is more than one page. Past the last page: the last page, as before."""
     if not isinstance(results, QuerySet):
         return SearchPage([], 1, has_next=False, total=0)
+    with search.through_the_indexes(results.db):
+        return _search_page_of(results, number)
+
+
+def _search_page_of(results: QuerySet, number: int) -> SearchPage:
     start = (number - 1) * SEARCH_PAGE_SIZE
     rows = list(results[start : start + SEARCH_PAGE_SIZE + 1])
     has_next = len(rows) > SEARCH_PAGE_SIZE
