@@ -48,9 +48,10 @@ def _facets(promise: PublishedPromise) -> dict:
 
 def published_promise_for(key: str) -> PublishedPromise | None:
     """The published promise a search group key names, or None (not a promise, not public)."""
-    if not key.startswith("promise:"):
+    promise_id = promise_id_of(key)
+    if promise_id is None:
         return None
-    return memo(("published", key), lambda: try_published_promise(int(key.split(":", 1)[1])))
+    return memo(("published", key), lambda: try_published_promise(promise_id))
 
 
 def documents(key: str) -> list[Document]:
@@ -106,9 +107,9 @@ def cache_scopes(key: str) -> Scopes | None:
     kommun any of its versions was signed for, and of the promises it succeeds
     or that succeed it (their pages link to it by its signed title).
     """
-    if not key.startswith("promise:"):
+    promise_id = promise_id_of(key)
+    if promise_id is None:
         return None
-    promise_id = int(key.split(":", 1)[1])
     codes: set[str] = set()
     neighbours: set[int] = set()
     rows = PromiseVersion.objects.filter(promise_id=promise_id).values_list(
