@@ -151,9 +151,10 @@ class LocalPages:
 
     A page from the shared cache costs its whole body over the network and unpickled
     on every request (a 240 kB ``/sverige/`` half the time of its early answer). A copy
-    here is served only when the shared cache's versions, still asked on every
-    request, are the ones it was built at: the guarantee is the shared entry's. Kept
-    pickled, so every request gets a response of its own to add headers to.
+    here is served only at the versions the shared cache holds — asked for, or pushed
+    to this process by Redis (``core.cache.VersionWatch``) — so the guarantee is the
+    shared entry's. Kept pickled, so every request gets a response of its own to add
+    headers to.
     """
 
     def __init__(self, max_bytes: int):
@@ -221,14 +222,16 @@ class PageKey:
     def lookup(self) -> tuple[HttpResponse | None, tuple[int, ...]]:
         """The cached response (None on a miss) and the versions to store a new one at."""
         version_keys = scope_keys(*self.scopes)
-        local = local_pages.has(self.entry)
         watch = getattr(cache, "version_watch", None)  # with Redis: see core.cache
-        if watch is not None and local:
+        if watch is not None and local_pages.has(self.entry):
             versions = watch.get(version_keys)
             if versions is not None:
                 response = local_pages.get(self.entry, versions)
                 if response is not None:
                     return response, versions
+        # Asked after the try above, which drops a stale copy: the round trip below then
+        # fetches the entry with the versions, not in a second one.
+        local = local_pages.has(self.entry)
         generation = watch.generation if watch is not None else 0
         found = cache.get_many(version_keys if local else [self.entry, *version_keys])
         if all(key in found for key in version_keys):
