@@ -68,6 +68,8 @@ class SearchEntry(models.Model):
             GinIndex(fields=["document"], name="searchentry_document_gin"),
             GinIndex(fields=["parts"], name="searchentry_parts_gin"),
             GinIndex(fields=["facets"], name="searchentry_facets_gin"),
+            # The order of the matches found only inside words (``core.search.Hits``).
+            models.Index(fields=["-published_at", "id"], name="searchentry_newest"),
         ]
 
     def __str__(self):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.sitemaps.views import sitemap as sitemap_view
-from django.db.models import F, QuerySet
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -351,22 +351,23 @@ class SearchPage:
         return search.COUNT_CAP
 
 
-def search_page(results, number: int) -> SearchPage:
-    """Page ``number`` of ``results``: one query for the page, one capped count when
-    there is more than one page. Past the last page: the last page, as before."""
-    if not isinstance(results, QuerySet):
+def search_page(results: search.Hits | None, number: int) -> SearchPage:
+    """Page ``number`` of ``results``: the page in one or two queries (``search.Hits``),
+    one capped count when there is more than one page. Past the last page: the last
+    page, as before."""
+    if not results:
         return SearchPage([], 1, has_next=False, total=0)
     with search.through_the_indexes(results.db):
         return _search_page_of(results, number)
 
 
-def _search_page_of(results: QuerySet, number: int) -> SearchPage:
+def _search_page_of(results: search.Hits, number: int) -> SearchPage:
     start = (number - 1) * SEARCH_PAGE_SIZE
     rows = list(results[start : start + SEARCH_PAGE_SIZE + 1])
     has_next = len(rows) > SEARCH_PAGE_SIZE
     if number == 1 and not has_next:
         return SearchPage(rows, 1, has_next=False, total=len(rows))
-    total = search.count_upto(results)
+    total = results.count_upto()
     if total > search.COUNT_CAP:
         total = None
     if not rows and number > 1 and total is not None:
@@ -411,8 +412,8 @@ def search_view(request: HttpRequest) -> HttpResponse:
     """
     form = SearchForm(request.GET)
     if not form.is_valid():
-        return _search_page(request, form, [], status=400)
-    results = search.search(form.query, facets=form.facets) if form.query else []
+        return _search_page(request, form, None, status=400)
+    results = search.hits(form.query, facets=form.facets) if form.query else None
     return _search_page(request, form, results)
 
 

@@ -36,7 +36,7 @@ def test_the_search_page_reads_through_the_indexes(monkeypatch):
         return original(using)
 
     monkeypatch.setattr(search, "through_the_indexes", recording)
-    page = search_page(search.search("trygghet"), 1)
+    page = search_page(search.hits("trygghet"), 1)
     assert seen == ["default"]
     assert page.number == 1
     assert _seqscan() == "on"
