@@ -6,6 +6,8 @@ prefetched: a fixed number of queries. A published follow-up keeps every row
 it was published with, also for commitments a later version removed.
 """
 
+from collections.abc import Iterable
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Prefetch, QuerySet, prefetch_related_objects
@@ -210,20 +212,26 @@ def computed_public_status_counts(promise_id: int | None = None) -> dict[str, in
 _STORED_COUNTS_SQL = (
     "SELECT entry.key, SUM(entry.value::integer) "
     'FROM "followups_promisestatuscounts" AS stored, jsonb_each_text(stored.counts) AS entry '
-    "WHERE stored.promise_id IN ({live}) GROUP BY entry.key"
+    "WHERE stored.promise_id {live} GROUP BY entry.key"
 )
 
 
-def latest_public_status_counts() -> dict[str, int]:
+def latest_public_status_counts(promise_ids: Iterable[int] | None = None) -> dict[str, int]:
     """``computed_public_status_counts()`` over every promise, from the stored copy of
     each live promise's counts (``PromiseStatusCounts``): one query over one small row
-    per promise, whatever the number of follow-ups."""
-    from promises.published import live_ids
+    per promise, whatever the number of follow-ups.
 
-    try:
-        live, params = live_ids().order_by().query.sql_with_params()
-    except EmptyResultSet:
-        return {}
+    ``promise_ids``: the live promises when the caller has them already
+    (``PublicFigures.promise_ids``), so that they are not found and checked again.
+    """
+    if promise_ids is not None:
+        live, params = "= ANY(%s)", [list(promise_ids)]
+    else:
+        try:
+            sql, params = live_ids().order_by().query.sql_with_params()
+        except EmptyResultSet:
+            return {}
+        live = f"IN ({sql})"
     with connection.cursor() as cursor:
         cursor.execute(_STORED_COUNTS_SQL.format(live=live), params)
         return {status: int(count) for status, count in cursor.fetchall()}

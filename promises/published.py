@@ -678,6 +678,9 @@ class PublicFigures:
     by_municipality: dict[str, dict[str, int]]
     #: ``[(theme name, number of promises naming it)]``, most common first, then by name.
     themes: list[tuple[str, int]]
+    #: The ids of the live promises counted, for figures over them from other apps
+    #: (``followups.selectors.latest_public_status_counts``) without checking them again.
+    promise_ids: tuple[int, ...] = ()
 
     @property
     def published(self) -> int:
@@ -710,9 +713,11 @@ SELECT
             GROUP BY 1, 2) AS s),
   (SELECT COALESCE(jsonb_agg(jsonb_build_array(name, promises) ORDER BY promises DESC, name),
                    '[]')
-     FROM (SELECT name, COUNT(DISTINCT live.id) AS promises
-             FROM live, jsonb_array_elements_text(live.signed_themes) AS name
-            GROUP BY 1) AS s)
+     FROM (SELECT name, COUNT(*) AS promises
+             FROM (SELECT DISTINCT live.id, name
+                     FROM live, jsonb_array_elements_text(live.signed_themes) AS name) AS d
+            GROUP BY 1) AS s),
+  (SELECT COALESCE(array_agg(id ORDER BY id), '{{}}') FROM live)
 """
 
 
@@ -724,7 +729,7 @@ def public_figures(
     criteria: PromiseFilter | None = None, *, today: date | None = None
 ) -> PublicFigures:
     """Live promises per public state, their commitments, per kommun and per theme, as a
-    loop over ``summaries()`` would count them. One query, one pass over the live
+    loop over ``summaries()`` would count them, and their ids. One query, one pass over the live
     versions whatever their number: the rows come from ``filtered()`` (so the same
     integrity check and filters as every list), the counting is done in SQL around it.
     """
@@ -747,7 +752,7 @@ def public_figures(
         return PublicFigures(promises={}, commitments=0, by_municipality={}, themes=[])
     with connection.cursor() as cursor:
         cursor.execute(_FIGURES_SQL.format(live=sql), params)
-        states, commitments, parties, themes = cursor.fetchone()
+        states, commitments, parties, themes, promise_ids = cursor.fetchone()
     by_municipality: dict[str, dict[str, int]] = {}
     for code, state, number in _json(parties):
         if code:
@@ -757,6 +762,7 @@ def public_figures(
         commitments=int(commitments),
         by_municipality=by_municipality,
         themes=[(name, number) for name, number in _json(themes)],
+        promise_ids=tuple(promise_ids),
     )
 
 

@@ -15,9 +15,14 @@ from django.utils.translation import gettext
 
 from activities.progress import Progress
 from activities.selectors import activity_progress, public_activities, signed_window
-from followups.selectors import published_followups
+from followups.selectors import latest_public_status_counts, published_followups
 from organizations.models import Organisation
-from promises.published import PublishedPromise, published_promise
+from promises.published import (
+    PublicFigures,
+    PublishedPromise,
+    live_commitment_count,
+    published_promise,
+)
 from promises.snapshot import SignedCommitment
 from public import glossary
 from situation.frozen import SituationView, situation_view
@@ -270,13 +275,15 @@ class NationalOutcomes:
         return round(100 * self.done / self.commitments) if self.commitments else None
 
 
-def national_outcomes(commitments: int | None = None) -> NationalOutcomes:
-    """Two queries, whatever the number of promises: both counted in SQL; one when the
-    caller already has the live commitments (``PublicFigures.commitments``, the same sum)."""
-    from followups.selectors import latest_public_status_counts
-    from promises.published import live_commitment_count
-
+def national_outcomes(figures: PublicFigures | None = None) -> NationalOutcomes:
+    """Two queries, whatever the number of promises, both counted in SQL; one when the
+    caller has the national ``PublicFigures`` already (its commitments are the same sum,
+    its ids the same live promises)."""
+    if figures is None:
+        return NationalOutcomes(
+            commitments=live_commitment_count(), statuses=latest_public_status_counts()
+        )
     return NationalOutcomes(
-        commitments=live_commitment_count() if commitments is None else commitments,
-        statuses=latest_public_status_counts(),
+        commitments=figures.commitments,
+        statuses=latest_public_status_counts(figures.promise_ids),
     )

@@ -7,11 +7,16 @@ import re
 from datetime import date
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 from pypdf import PdfReader
 
 from demo import promises as promises_demo
 from promises import services
 from promises.models import Promise
+from promises.published import public_figures
+from public.map import map_state
 from tests.factories import sign
 
 pytestmark = pytest.mark.django_db
@@ -192,3 +197,35 @@ def test_an_unsigned_summary_never_reaches_the_public(
     body = client.get(f"/medborgarloften/{promise.pk}/").content.decode()
     assert ENGLISH in body and "Unsigned words." not in body
     assert client.get(f"/api/v1/promises/{promise.pk}").json()["summaries"]["english"] == ENGLISH
+
+
+def test_the_table_of_all_kommuner_says_what_the_map_says(client, demo):
+    """/sverige/'s 290 rows (joined in ``public.views._kommun_rows``): each kommun's
+    path as ``reverse()`` makes it, in Swedish and in English, its län, state and count,
+    every value escaped."""
+    from organizations.models import Organisation
+
+    kalmar = Organisation.objects.municipalities().get(name="Kalmar")
+    Organisation.objects.filter(pk=kalmar.pk).update(full_name='Kalmar <b>"&"</b> kommun')
+    kommuner = list(Organisation.objects.municipalities().select_related("county"))
+    for prefix in ("", "/en"):
+        body = client.get(f"{prefix}/sverige/").content.decode()
+        rows = dict(re.findall(r'<tr class="map-row" data-code="(\d{4})">(.*?)</tr>', body))
+        assert len(rows) == 290
+        for m in kommuner:
+            with translation.override("en" if prefix else "sv"):
+                path = reverse("public:municipality-detail", args=[m.slug])
+            assert f'<a href="{path}">' in rows[m.municipality_code]
+            assert f">{escape(m.county.name)}</td>" in rows[m.municipality_code]
+        katrineholm = next(m for m in kommuner if m.name == "Katrineholm")
+        row = rows[katrineholm.municipality_code]
+        assert row.endswith('class="text-end">1</td>')
+        counts = public_figures().by_municipality[katrineholm.municipality_code]
+        with translation.override("en" if prefix else "sv"):
+            state = str(map_state(counts).label)
+        assert f">{escape(state)}</td>" in row
+        assert (
+            "Kalmar &lt;b&gt;&quot;&amp;&quot;&lt;/b&gt; kommun" in rows[kalmar.municipality_code]
+        )
+        label = 'data-label="Kommun"' if not prefix else 'data-label="Municipality"'
+        assert label in rows[kalmar.municipality_code]
