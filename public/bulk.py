@@ -53,6 +53,7 @@ from django.utils.cache import get_conditional_response, patch_cache_control, pa
 from django.utils.http import http_date
 from ninja.responses import NinjaJSONEncoder
 
+from core.http import accepts_gzip
 from promises.published import PromiseFilter
 
 logger = logging.getLogger(__name__)
@@ -331,18 +332,6 @@ def after_publication() -> None:
 
 
 # --- Responses ------------------------------------------------------------------------
-
-
-def accepts_gzip(request: HttpRequest) -> bool:
-    for coding in request.headers.get("Accept-Encoding", "").split(","):
-        name, _, params = coding.strip().partition(";")
-        if name.strip().lower() in ("gzip", "x-gzip", "*"):
-            quality = params.strip().removeprefix("q=")
-            try:
-                return not params or float(quality) > 0
-            except ValueError:
-                return False
-    return False
 
 
 def _attachment(response: HttpResponseBase, filename: str) -> HttpResponseBase:

@@ -32,8 +32,10 @@ It computes the key exactly as ``public_page`` does — the language as
 view the URL resolves to — and lets everything else through.
 """
 
+import gzip
 import hashlib
 import pickle
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
@@ -52,6 +54,7 @@ from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
+from core.http import accepts_gzip
 from core.middleware import WORKSPACE_PREFIXES, could_be_a_session
 from core.publication import (
     NATIONAL,
@@ -311,11 +314,69 @@ def forget_canonical() -> None:
         spec._canonical.clear()
 
 
+#: What is worth compressing: text, JSON, XML (HTML, the API, feeds, the sitemap).
+_COMPRESSIBLE = re.compile(r"(text/|application/(json|xml|[\w.-]+\+(json|xml))\b)")
+#: As ``GZipMiddleware``: below this, gzip's own header and trailer cost more than it saves.
+_COMPRESS_FROM = 200
+#: Level 4, not 6: /sverige/ in 1.9 ms instead of 5.1, 44 kB instead of 43.
+_GZIP_LEVEL = 4
+
+
+def _compress(response: HttpResponse) -> None:
+    """Give a page about to be cached its gzip body, compressed once here and served to
+    every visitor whose browser accepts it (``_for_client``): ``/sverige/`` is 210 kB,
+    44 kB compressed, and a cached copy is sent at 0.67 of a static file's rate instead
+    of 0.51 (every other page at 0.72-0.79). A cached page is the same for every
+    anonymous visitor and carries no secret (no CSRF token, no session), so compressing
+    it with what a visitor typed (a search) reveals nothing (BREACH)."""
+    patch_vary_headers(response, ("Accept-Encoding",))
+    if (
+        response.has_header("Content-Encoding")
+        or len(response.content) < _COMPRESS_FROM
+        or not _COMPRESSIBLE.match(response.get("Content-Type", ""))
+    ):
+        return
+    compressed = gzip.compress(response.content, compresslevel=_GZIP_LEVEL, mtime=0)
+    if len(compressed) < len(response.content):
+        response.page_cache_gzip = compressed
+
+
+def _gzip_etag(etag: str) -> str:
+    """The compressed body's own validator, as ``"<etag>-gzip"``."""
+    return f'{etag[:-1]}-gzip"' if etag.endswith('"') else etag
+
+
+def _gets_gzip(request: HttpRequest, response: HttpResponse) -> bool:
+    return getattr(response, "page_cache_gzip", None) is not None and accepts_gzip(request)
+
+
+def _etag_for(request: HttpRequest, response: HttpResponse) -> str | None:
+    """The ETag of the body this client is sent: the compressed body has its own."""
+    etag = response.get("ETag")
+    return _gzip_etag(etag) if etag and _gets_gzip(request, response) else etag
+
+
+def _for_client(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """The page as this client takes it: its gzip body when it has one and the client
+    accepts gzip, with ``Content-Encoding``, length and ETag to match. ``response`` is
+    this request's own (unpickled for it, or just rendered and already stored)."""
+    if not _gets_gzip(request, response):
+        return response
+    etag = _etag_for(request, response)
+    response.content = response.page_cache_gzip
+    del response.page_cache_gzip
+    response.headers["Content-Encoding"] = "gzip"
+    response.headers["Content-Length"] = str(len(response.content))
+    if etag:
+        response.headers["ETag"] = etag
+    return response
+
+
 def _not_modified(response: HttpResponse) -> HttpResponseNotModified:
     """A 304 carrying what the page carried, except what describes a body."""
     not_modified = HttpResponseNotModified()
     for header, value in response.headers.items():
-        if header.lower() not in ("content-type", "content-length"):
+        if header.lower() not in ("content-type", "content-length", "content-encoding"):
             not_modified.headers[header] = value
     # As CommonMiddleware gives the late path's 304.
     not_modified.headers["Content-Length"] = str(len(not_modified.content))
@@ -357,12 +418,15 @@ def public_page(
             if response.status_code == 200:
                 response["ETag"] = f'"{hashlib.sha256(response.content).hexdigest()[:32]}"'
                 patch_cache_control(response, public=True, max_age=0, must_revalidate=True)
+                _compress(response)
                 key.store(versions, response)
         if response.status_code != 200:
             return response
-        if request.headers.get("If-None-Match") == response.get("ETag"):
+        etag = _etag_for(request, response)
+        if request.headers.get("If-None-Match") == etag:
             not_modified = HttpResponseNotModified()
-            not_modified["ETag"] = response["ETag"]
+            not_modified["ETag"] = etag
+            patch_vary_headers(not_modified, ("Accept-Encoding",))  # as the page's
             patch_cache_control(not_modified, public=True, max_age=0, must_revalidate=True)
             return not_modified
         # For PageCacheMiddleware: store the page as the whole stack answered it.
@@ -430,7 +494,8 @@ class PageCacheMiddleware:
             del response.page_cache_key, response.page_cache_versions
             response.page_cache_complete = True
             key.store(versions, response)
-        return response
+        # Stored as it is; sent as this client takes it.
+        return _for_client(request, response) if key is not None else response
 
     def _early(self, request, *, bogus_cookie: bool) -> HttpResponse | None:
         try:
@@ -453,6 +518,7 @@ class PageCacheMiddleware:
         response = key.lookup()[0] if key is not None else None
         if response is None or not getattr(response, "page_cache_complete", False):
             return None
+        response = _for_client(request, response)
         if request.headers.get("If-None-Match") == response.get("ETag"):
             response = _not_modified(response)
         if bogus_cookie:

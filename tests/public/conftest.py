@@ -3,12 +3,20 @@
 from datetime import date
 
 import pytest
+from django.urls import reverse
 
+from core import publication
 from demo import accounts as accounts_demo
 from demo import promises as promises_demo
 from promises import services
 from promises.models import Promise
-from tests.factories import sign
+from tests.activities.factories import (
+    ActivityFactory,
+    ActivityPlanFactory,
+    CommitmentFactory,
+    PromiseFactory,
+)
+from tests.factories import publish_working_copy, sign
 
 
 @pytest.fixture
@@ -67,3 +75,53 @@ def no_page_cache(settings):
     """The cache off, for tests that count what a page itself asks (the second request
     would otherwise come from the page cache with no query at all)."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+# --- Two promises in two kommuner, and their pages (the page cache's tests) -----------
+
+
+@pytest.fixture
+def run_on_commit(django_capture_on_commit_callbacks):
+    """Run what a publication does after its commit, as it does in production."""
+    return lambda: django_capture_on_commit_callbacks(execute=True)
+
+
+@pytest.fixture
+def kalmar_a(kalmar_partnership, run_on_commit):
+    """Promise A in Kalmar, published, with an activity on a signed commitment."""
+    promise = PromiseFactory(partnership=kalmar_partnership, title="Löfte A i Kalmar")
+    commitment = CommitmentFactory(promise=promise, text="Polisen patrullerar i centrum.")
+    CommitmentFactory(promise=promise, text="Kommunen informerar invånarna.")
+    with run_on_commit():
+        publish_working_copy(promise)
+    plan = ActivityPlanFactory(promise=promise, year=2020)
+    activity = ActivityFactory(plan=plan, commitment=commitment, title="Kvällspatrull")
+    with run_on_commit():
+        publication.changed(f"promise:{promise.pk}")  # the activity, as activity_create does
+    promise.activity = activity
+    return promise
+
+
+@pytest.fixture
+def katrineholm_b(katrineholm_partnership, run_on_commit):
+    """Promise B, in another kommun."""
+    promise = PromiseFactory(partnership=katrineholm_partnership, title="Löfte B i Katrineholm")
+    CommitmentFactory(promise=promise, text="Vi håller trygghetsvandringar.")
+    with run_on_commit():
+        publish_working_copy(promise)
+    return promise
+
+
+@pytest.fixture
+def pages(kalmar_a, katrineholm_b):
+    urls = {
+        "a": kalmar_a.get_public_url(),
+        "b": katrineholm_b.get_public_url(),
+        "kalmar": reverse("public:municipality-detail", args=["kalmar"]),
+        "katrineholm": reverse("public:municipality-detail", args=["katrineholm"]),
+        "start": reverse("public:home"),
+        "kommuner": reverse("public:municipality-list"),
+        "sverige": reverse("public:sweden"),
+        "search": reverse("public:search") + "?q=patrullerar",
+    }
+    return urls

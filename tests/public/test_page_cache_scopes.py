@@ -20,8 +20,6 @@ from followups.models import FollowUp
 from promises import services as promise_services
 from public.caching import _without_language
 from tests.activities.factories import (
-    ActivityFactory,
-    ActivityPlanFactory,
     CommitmentFactory,
     FollowUpFactory,
     PromiseFactory,
@@ -49,53 +47,6 @@ def cached(client, url) -> bool:
 
 def served_early(response) -> bool:
     return not hasattr(response.wsgi_request, "session")
-
-
-@pytest.fixture
-def run_on_commit(django_capture_on_commit_callbacks):
-    """Run what a publication does after its commit, as it does in production."""
-    return lambda: django_capture_on_commit_callbacks(execute=True)
-
-
-@pytest.fixture
-def kalmar_a(kalmar_partnership, run_on_commit):
-    """Promise A in Kalmar, published, with an activity on a signed commitment."""
-    promise = PromiseFactory(partnership=kalmar_partnership, title="Löfte A i Kalmar")
-    commitment = CommitmentFactory(promise=promise, text="Polisen patrullerar i centrum.")
-    CommitmentFactory(promise=promise, text="Kommunen informerar invånarna.")
-    with run_on_commit():
-        publish_working_copy(promise)
-    plan = ActivityPlanFactory(promise=promise, year=2020)
-    activity = ActivityFactory(plan=plan, commitment=commitment, title="Kvällspatrull")
-    with run_on_commit():
-        publication.changed(f"promise:{promise.pk}")  # the activity, as activity_create does
-    promise.activity = activity
-    return promise
-
-
-@pytest.fixture
-def katrineholm_b(katrineholm_partnership, run_on_commit):
-    """Promise B, in another kommun."""
-    promise = PromiseFactory(partnership=katrineholm_partnership, title="Löfte B i Katrineholm")
-    CommitmentFactory(promise=promise, text="Vi håller trygghetsvandringar.")
-    with run_on_commit():
-        publish_working_copy(promise)
-    return promise
-
-
-@pytest.fixture
-def pages(kalmar_a, katrineholm_b):
-    urls = {
-        "a": kalmar_a.get_public_url(),
-        "b": katrineholm_b.get_public_url(),
-        "kalmar": reverse("public:municipality-detail", args=["kalmar"]),
-        "katrineholm": reverse("public:municipality-detail", args=["katrineholm"]),
-        "start": reverse("public:home"),
-        "kommuner": reverse("public:municipality-list"),
-        "sverige": reverse("public:sweden"),
-        "search": reverse("public:search") + "?q=patrullerar",
-    }
-    return urls
 
 
 def warm(client, urls: dict) -> None:
