@@ -28,7 +28,7 @@ stored under, so a page can never come back from before a change.
 
 import logging
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -221,8 +221,8 @@ def deferred() -> Iterator[set[str]]:
     """Collect the changed groups instead of publishing them (bulk loads such as
     ``manage.py generate_national``, which rebuilds the index once at the end).
 
-    The caller must then rebuild the index (``search.rebuild``) and call
-    ``invalidate_public_pages``.
+    The caller must then publish them (``publish_collected``), or rebuild the index
+    (``search.rebuild``) and call ``invalidate_public_pages``.
     """
     keys: set[str] = set()
     token = _deferred.set(keys)
@@ -230,6 +230,17 @@ def deferred() -> Iterator[set[str]]:
         yield keys
     finally:
         _deferred.reset(token)
+
+
+def publish_collected(keys: Iterable[str]) -> None:
+    """Publish what ``deferred()`` collected as the commits would have, once: each group
+    reindexed and its pages renewed, then what follows a publication (the bulk files)
+    once, not once per change (``manage.py load_demo``)."""
+    keys = sorted(set(keys))
+    for key in keys:
+        _publish(key)
+    if keys:
+        _after_publication()
 
 
 def _current_batch() -> _Batch:

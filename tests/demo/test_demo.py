@@ -257,3 +257,41 @@ def test_the_demo_loads_where_its_areas_exist_with_other_capitals(
     assert Promise.objects.filter(
         partnership__name=katrineholm_2020.PARTNERSHIP, areas=existing
     ).exists()
+
+
+def test_loading_the_demo_beside_other_promises_publishes_only_the_demos_once(
+    settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    """On the national set a whole rebuild of the index after loading took six minutes,
+    and the open-data files were rebuilt after each of the demo's publications (70 s
+    each): load_demo publishes the demo's promises once at the end, and nothing else,
+    and leaves the index complete."""
+    from core import publication, search
+    from promises.search import group_key
+
+    call_command(
+        "generate_national", force=True, workers=1, scale=0.004, years=1, stdout=io.StringIO()
+    )
+    others = {group_key(pk) for pk in Promise.objects.values_list("pk", flat=True)}
+    assert others
+    refreshed, after = [], []
+    refresh, after_publication = search.refresh, publication._after_publication
+    monkeypatch.setattr(search, "refresh", lambda key: refreshed.append(key) or refresh(key))
+    monkeypatch.setattr(
+        publication, "_after_publication", lambda: after.append(1) or after_publication()
+    )
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_demo", stdout=io.StringIO())
+    demo_keys = {
+        group_key(pk)
+        for pk in Promise.objects.filter(
+            partnership__name__in=[kalmar_2019_2020.PARTNERSHIP, katrineholm_2020.PARTNERSHIP]
+        ).values_list("pk", flat=True)
+    }
+    assert sorted(refreshed) == sorted(demo_keys)  # each once, none of the others
+    assert after == [1]
+    # Complete: bringing every published group up to date changes nothing.
+    assert search.published_groups()
+    assert not any(search.refresh(key).changed for key in search.published_groups())
+    assert not search.repair().fixed
