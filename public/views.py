@@ -101,15 +101,30 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
+#: A slug no kommun has, to make every kommun page's path from one ``reverse()``.
+_SLUG = "kommun-slug"
+
+
+def _kommun_paths(municipalities) -> dict[str, str]:
+    """Each kommun page's path by kommunkod, from one ``reverse()`` instead of 290 (each
+    costs 20 µs): slugs are ASCII letters, digits and hyphens, which a path keeps as
+    they are (``tests/public/test_public_site.py`` holds them to ``reverse()``)."""
+    pattern = reverse("public:municipality-detail", args=[_SLUG])
+    return {m.municipality_code: pattern.replace(_SLUG, m.slug) for m in municipalities}
+
+
 def _kommuner_with_counts(counts: Mapping[str, Mapping[str, int]]) -> list[Organisation]:
-    """All 290 kommuner in län order, each with ``active_count``, ``published_count``
-    and ``map_state`` from ``counts`` (``PublicFigures.by_municipality``). One query."""
+    """All 290 kommuner in län order, each with ``active_count``, ``published_count``,
+    ``map_state`` from ``counts`` (``PublicFigures.by_municipality``) and ``path`` (its
+    page, ``_kommun_paths``). One query."""
     municipalities = list(
         Organisation.objects.municipalities()
         .select_related("county__police_region")
         .order_by("county__code", "name")
     )
+    paths = _kommun_paths(municipalities)
     for municipality in municipalities:
+        municipality.path = paths[municipality.municipality_code]
         found = Counter(counts.get(municipality.municipality_code, {}))
         municipality.active_count = found[PublicState.ACTIVE] + found[PublicState.UPCOMING]
         municipality.published_count = sum(found.values())
@@ -203,18 +218,6 @@ def _figures_by(municipalities, key) -> list[dict]:
     return list(rows.values())
 
 
-#: A slug no kommun has, to make every kommun page's path from one ``reverse()``.
-_SLUG = "kommun-slug"
-
-
-def _kommun_paths(municipalities) -> dict[str, str]:
-    """Each kommun page's path by kommunkod, from one ``reverse()`` instead of 290 (each
-    costs 20 µs): slugs are ASCII letters, digits and hyphens, which a path keeps as
-    they are (``tests/public/test_sweden_page.py`` holds it to ``reverse()``)."""
-    pattern = reverse("public:municipality-detail", args=[_SLUG])
-    return {m.municipality_code: pattern.replace(_SLUG, m.slug) for m in municipalities}
-
-
 _KOMMUN_ROW = (
     '<tr class="map-row" data-code="{code}"><th scope="row" data-label="{kommun}">'
     '<a href="{href}">{name}</a></th><td data-label="{lan}">{county}</td>'
@@ -258,7 +261,7 @@ def sweden(request: HttpRequest) -> HttpResponse:
     figures = public_figures()
     municipalities = _kommuner_with_counts(figures.by_municipality)
     states = {m.municipality_code: m.map_state for m in municipalities}
-    links = _kommun_paths(municipalities)
+    links = {m.municipality_code: m.path for m in municipalities}
     labels = {m.municipality_code: m.display_name for m in municipalities}
     entries = map_entries(states, links=links, labels=labels)
     by_code = {m.municipality_code: m for m in municipalities}

@@ -229,3 +229,19 @@ def test_the_table_of_all_kommuner_says_what_the_map_says(client, demo):
         )
         label = 'data-label="Kommun"' if not prefix else 'data-label="Municipality"'
         assert label in rows[kalmar.municipality_code]
+
+
+def test_the_list_of_kommuner_links_each_kommun_as_reverse_does(client, demo):
+    from organizations.models import Organisation
+
+    kommuner = list(Organisation.objects.municipalities())
+    for prefix, language in (("", "sv"), ("/en", "en")):
+        body = client.get(f"{prefix}/kommuner/").content.decode()
+        with translation.override(language):
+            paths = {reverse("public:municipality-detail", args=[m.slug]) for m in kommuner}
+        links = set(re.findall(r'<li><a href="([^"]+)">', body))
+        assert paths <= links, sorted(paths - links)[:5]
+        suggestions = client.get(f"{prefix}/kommuner/forslag/", {"q": "kat"}).content.decode()
+        with translation.override(language):
+            katrineholm = reverse("public:municipality-detail", args=["katrineholm"])
+        assert f'<a href="{katrineholm}">Katrineholms kommun</a>' in suggestions
