@@ -8,6 +8,7 @@ does) for what only Redis can show: an announcement from another connection, a l
 subscription.
 """
 
+import gzip
 import socket
 import time
 
@@ -94,6 +95,23 @@ def test_every_request_gets_a_response_of_its_own():
     assert first is not second
     assert "X-Added" not in second
     assert second.content == b"signerad text"
+
+
+def test_a_copy_keeps_both_bodies_and_hands_them_out_without_copying():
+    pages = LocalPages(max_bytes=1_000_000)
+    page = _page("signerad text " * 100)
+    page.page_cache_gzip = gzip.compress(page.content)
+    pages.put("page", (1,), page)
+    assert page.content == b"signerad text " * 100  # the stored response keeps its body
+    first, second = pages.get("page", (1,)), pages.get("page", (1,))
+    for copy in (first, second):
+        assert copy.content == page.content
+        assert copy.page_cache_gzip == page.page_cache_gzip
+    assert first.content is second.content  # one bytes object, handed to each
+    first.content = first.page_cache_gzip  # what serving it gzip-encoded does
+    assert second.content == page.content
+    # Both bodies count towards the bound.
+    assert pages._bytes > len(page.content) + len(page.page_cache_gzip)
 
 
 def test_a_page_too_large_for_its_share_is_not_copied():
