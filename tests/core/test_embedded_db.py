@@ -152,13 +152,16 @@ def test_a_symlinked_path_finds_the_same_server(data_dir, tmp_path):
     # Paused, it does not answer: the starter must recognise it and wait, not start another.
     processes = server_processes(link)
     for process in processes:
-        process.send_signal(signal.SIGSTOP)
+        # A backend may end between the listing and the signal (the one that answered).
+        with contextlib.suppress(psutil.NoSuchProcess):
+            process.send_signal(signal.SIGSTOP)
     try:
         with pytest.raises(EmbeddedDatabaseError):
             ensure_server(link, start_timeout=1)
     finally:
         for process in processes:
-            process.send_signal(signal.SIGCONT)
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.send_signal(signal.SIGCONT)
     ensure_server(link)
     assert [process.pid for process in _postmasters(data_dir)] == [postmaster.pid]
 
