@@ -197,6 +197,25 @@ class Promise(VersionedModel):
                 violation_error_message=_("Ett publicerat löfte måste ha en signerad version."),
             ),
         ]
+        indexes = [
+            # The newest published first (the start page's five, the national feed): read
+            # in this order and checked one at a time until enough are found, instead of
+            # checking the signatures of every live promise and sorting them (13 ms → 0.4).
+            models.Index(
+                models.F("published_at").desc(nulls_last=True),
+                models.F("id").desc(),
+                name="promise_newest_published",
+                condition=Q(published_version__isnull=False),
+            ),
+            # Every live promise, for the national figures, read from the index alone
+            # instead of from the promises' wide rows.
+            models.Index(
+                fields=["published_version"],
+                include=["id", "published_at"],
+                name="promise_live",
+                condition=Q(published_version__isnull=False),
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -724,6 +743,11 @@ class Signature(ChainedRecord):
                 condition=Q(method="papper") | Q(signer__isnull=False),
                 name="signature_digital_has_signer",
             ),
+        ]
+        indexes = [
+            # Every public read checks that each signature of the live version carries its
+            # hash: from the index alone, not the signature rows.
+            models.Index(fields=["version", "content_sha256"], name="signature_version_hash"),
         ]
 
     def __str__(self):

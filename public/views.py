@@ -83,6 +83,9 @@ def home(request: HttpRequest) -> HttpResponse:
         .filter(municipality_code__in=figures.municipality_codes(PublicState.ACTIVE))
         .order_by("name")
     )
+    paths = _kommun_paths(active_municipalities)
+    for municipality in active_municipalities:
+        municipality.path = paths[municipality.municipality_code]
     return render(
         request,
         "public/home.html",
