@@ -208,9 +208,7 @@ class _Batch:
 
     def __call__(self) -> None:
         self.ran = True
-        for key in sorted(self.keys):
-            _publish(key)
-        _after_publication()
+        publish_collected(self.keys)
 
 
 _deferred: ContextVar[set[str] | None] = ContextVar("publication_deferred", default=None)
@@ -233,9 +231,9 @@ def deferred() -> Iterator[set[str]]:
 
 
 def publish_collected(keys: Iterable[str]) -> None:
-    """Publish what ``deferred()`` collected as the commits would have, once: each group
-    reindexed and its pages renewed, then what follows a publication (the bulk files)
-    once, not once per change (``manage.py load_demo``)."""
+    """Publish groups as a commit does: each reindexed and its pages renewed, then what
+    follows a publication (the bulk files) once. What ``deferred()`` collected is
+    published so once, not once per change (``manage.py load_demo``)."""
     keys = sorted(set(keys))
     for key in keys:
         _publish(key)
@@ -268,8 +266,7 @@ def changed(group_key: str) -> None:
         collecting.add(group_key)
         return
     if not connection.in_atomic_block:
-        _publish(group_key)
-        _after_publication()
+        publish_collected([group_key])
         return
     batch = _current_batch()
     if group_key not in batch.keys:
