@@ -377,13 +377,12 @@ def _for_client(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     this request's own (unpickled for it, or just rendered and already stored)."""
     if not _gets_gzip(request, response):
         return response
-    etag = _etag_for(request, response)
     response.content = response.page_cache_gzip
     del response.page_cache_gzip
     response.headers["Content-Encoding"] = "gzip"
     response.headers["Content-Length"] = str(len(response.content))
-    if etag:
-        response.headers["ETag"] = etag
+    if response.has_header("ETag"):
+        response.headers["ETag"] = _gzip_etag(response["ETag"])
     return response
 
 
@@ -509,8 +508,8 @@ class PageCacheMiddleware:
             del response.page_cache_key, response.page_cache_versions
             response.page_cache_complete = True
             key.store(versions, response)
-        # Stored as it is; sent as this client takes it.
-        return _for_client(request, response) if key is not None else response
+        # Stored as it is; sent as this client takes it (only a cached page has a gzip body).
+        return _for_client(request, response)
 
     def _early(self, request, *, bogus_cookie: bool) -> HttpResponse | None:
         try:
