@@ -371,12 +371,17 @@ WORD_RANK = 0.02
 RANKED = 0.03
 
 
+def _whole_words(entries, words):
+    """``(whole-word matches, the ids of the newest RANK_WINDOW of them)``."""
+    whole = entries.filter(document=words)
+    return whole, whole.order_by(*NEWEST).values("pk")[:RANK_WINDOW]
+
+
 def _tiers(entries, words, inside) -> list:
     """The matches in the order ``search()`` lists them, as consecutive querysets:
     the window of whole-word matches ranked, older whole-word matches, then those found
     only inside words — the last two newest first, each a read through an index."""
-    whole = entries.filter(document=words)
-    window = whole.order_by(*NEWEST).values("pk")[:RANK_WINDOW]
+    whole, window = _whole_words(entries, words)
     tiers = [
         whole.filter(pk__in=window).annotate(rank=_text_rank(words)).order_by(*ORDER),
         whole.exclude(pk__in=window).annotate(rank=_fixed(WORD_RANK)).order_by(*NEWEST),
@@ -411,8 +416,7 @@ def search(query: str, *, facets: dict | None = None):
     if found is None:
         return SearchEntry.objects.none()
     entries, words, inside = found
-    whole = entries.filter(document=words)
-    window = whole.order_by(*NEWEST).values("pk")[:RANK_WINDOW]
+    whole, window = _whole_words(entries, words)
     condition = Q(document=words) | Q(parts=inside) if inside is not None else Q(document=words)
     rank = Case(
         When(pk__in=window, then=_text_rank(words)),
@@ -459,16 +463,17 @@ class Hits:
             if tier is None:
                 continue
             got = list(tier[offset : offset + wanted])
+            size = None  # of this kind, when this read tells it
             if got or not offset:
                 rows += got
-                if n == 0 and offset + len(got) < RANK_WINDOW:
-                    tiers[1] = None  # fewer whole-word matches than the window: none older
+                if len(got) < wanted:
+                    size = offset + len(got)
                 offset = 0
             elif n < len(tiers) - 1:  # past this kind: where the next one starts
                 size = tier.count()
-                if n == 0 and size < RANK_WINDOW:
-                    tiers[1] = None
                 offset = max(0, offset - size)
+            if n == 0 and size is not None and size < RANK_WINDOW:
+                tiers[1] = None  # fewer whole-word matches than the window: none older
         return rows
 
     def count_upto(self, cap: int = COUNT_CAP) -> int:
