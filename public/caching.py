@@ -48,9 +48,10 @@ from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.middleware.common import CommonMiddleware
-from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, ResolverMatch, resolve
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
@@ -141,10 +142,15 @@ def signed_in(request: HttpRequest) -> bool:
     return settings.SESSION_COOKIE_NAME in request.COOKIES and SESSION_KEY in request.session
 
 
-def _cache_key(request: HttpRequest, params: str, scopes: tuple[str, ...] = (NATIONAL,)) -> str:
-    """The entry of this page in the active language today (without the scope versions,
-    which the entry carries: see ``PageKey``)."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
+def _cache_key(
+    request: HttpRequest,
+    params: str,
+    scopes: tuple[str, ...] = (NATIONAL,),
+    language: str | None = None,
+) -> str:
+    """The entry of this page in ``language`` (the active one unless given) today
+    (without the scope versions, which the entry carries: see ``PageKey``)."""
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
     target = hashlib.sha256(f"{request.path}?{params}".encode()).hexdigest()
     return f"public-page:{'.'.join(scopes)}:{language}:{timezone.localdate()}:{target}"
 
@@ -292,8 +298,9 @@ class PageCache:
     #: an early answer, and the same few query strings come again and again.
     _canonical: dict[str, str] = field(default_factory=dict)
 
-    def canonical(self, request: HttpRequest) -> str | None:
-        """``params(request)``, worked out once per valid query string.
+    def canonical(self, request: HttpRequest, language: str | None = None) -> str | None:
+        """``params(request)``, worked out once per valid query string (in ``language``
+        when given: the early answer has activated none).
 
         An invalid one is asked again each time: a value may become valid (a new party).
         """
@@ -302,20 +309,26 @@ class PageCache:
             return self._canonical[query]
         except KeyError:
             pass
-        canonical = self.params(request)
+        if language is None:
+            canonical = self.params(request)
+        else:
+            with translation.override(language):
+                canonical = self.params(request)
         if canonical is not None:
             if len(self._canonical) >= _CANONICAL_MEMO_SIZE:
                 self._canonical.clear()  # random query strings must not grow a worker
             self._canonical[query] = canonical
         return canonical
 
-    def key(self, request: HttpRequest, match: ResolverMatch | None) -> PageKey | None:
+    def key(
+        self, request: HttpRequest, match: ResolverMatch | None, language: str | None = None
+    ) -> PageKey | None:
         """Where this request's page is cached, or None when its parameters are invalid."""
-        canonical = self.canonical(request)
+        canonical = self.canonical(request, language)
         if canonical is None:
             return None
         scopes = self.scopes(match)
-        return PageKey(entry=_cache_key(request, canonical, scopes), scopes=scopes)
+        return PageKey(entry=_cache_key(request, canonical, scopes, language), scopes=scopes)
 
 
 #: Every page's ``PageCache``, for ``forget_canonical``.
@@ -437,7 +450,7 @@ def public_page(
         if response.status_code != 200:
             return response
         etag = _etag_for(request, response)
-        if request.headers.get("If-None-Match") == etag:
+        if request.META.get("HTTP_IF_NONE_MATCH") == etag:
             not_modified = HttpResponseNotModified()
             not_modified["ETag"] = etag
             patch_vary_headers(not_modified, ("Accept-Encoding",))  # as the page's
@@ -454,11 +467,48 @@ def public_page(
     return wrapped
 
 
-def _without_language(request: HttpRequest) -> str:
-    """The path without its language prefix: ``/en/arbetsyta/`` is ``/arbetsyta/``."""
-    prefix = f"/{request.LANGUAGE_CODE}/"
-    path = request.path_info
-    return path[len(prefix) - 1 :] if path.startswith(prefix) else path
+#: How many paths a process remembers the route of (``_route``).
+_ROUTE_MEMO_SIZE = 4096
+#: ``(ROOT_URLCONF, path) -> (language, match, spec)``, or None for a path never answered
+#: early. Resolving is a third of an early answer, and its outcome follows from the path
+#: alone: the language is the /en/ prefix or Swedish (``prefix_default_language=False``,
+#: never a cookie or Accept-Language), and the patterns are fixed once loaded.
+_routes: dict[tuple[str, str], tuple[str, ResolverMatch, PageCache] | None] = {}
+
+
+def _route(path: str) -> tuple[str, ResolverMatch, PageCache] | None:
+    """The language, URL match and ``PageCache`` of a public page's path, as the late
+    path finds them (``LocaleMiddleware``, then ``resolve`` in that language); None for
+    a path that is not a cached public page, a workspace path or no page at all."""
+    memo_key = (settings.ROOT_URLCONF, path)
+    try:
+        return _routes[memo_key]
+    except KeyError:
+        pass
+    language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            match = None
+    spec = getattr(match.func, "page_cache", None) if match is not None else None
+    prefix = f"/{language}/"
+    unprefixed = path[len(prefix) - 1 :] if path.startswith(prefix) else path
+    route = (
+        None
+        if spec is None or unprefixed.startswith(WORKSPACE_PREFIXES)
+        else (language, match, spec)
+    )
+    if len(_routes) >= _ROUTE_MEMO_SIZE:
+        _routes.clear()  # random paths must not grow a worker
+    _routes[memo_key] = route
+    return route
+
+
+@receiver(setting_changed)
+def _forget_routes(*, setting, **kwargs):
+    if setting in ("ROOT_URLCONF", "LANGUAGE_CODE", "LANGUAGES"):
+        _routes.clear()
 
 
 class PageCacheMiddleware:
@@ -478,9 +528,7 @@ class PageCacheMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        # Their request halves, run here as the late path runs them: the same language
-        # (from the /en/ prefix, never from a cookie) and the same host check.
-        self.locale = LocaleMiddleware(get_response)
+        # Its request half, run here as the late path runs it: the same host check.
         self.common = CommonMiddleware(get_response)
 
     def __call__(self, request):
@@ -517,23 +565,18 @@ class PageCacheMiddleware:
                 return None
         except (PermissionDenied, SuspiciousOperation):
             return None  # a host not allowed: the late path refuses it, with its error page
-        with translation.override(translation.get_language()):  # the thread's language after
-            self.locale.process_request(request)
-            try:
-                match = resolve(request.path_info)
-            except Resolver404:
-                return None
-            spec = getattr(match.func, "page_cache", None)
-            if spec is None or _without_language(request).startswith(WORKSPACE_PREFIXES):
-                return None
-            if request.method == "HEAD" and not spec.head_allowed:
-                return None
-            key = spec.key(request, match)
+        route = _route(request.path_info)
+        if route is None:
+            return None
+        language, match, spec = route
+        if request.method == "HEAD" and not spec.head_allowed:
+            return None
+        key = spec.key(request, match, language)
         response = key.lookup()[0] if key is not None else None
         if response is None or not getattr(response, "page_cache_complete", False):
             return None
         response = _for_client(request, response)
-        if request.headers.get("If-None-Match") == response.get("ETag"):
+        if request.META.get("HTTP_IF_NONE_MATCH") == response.get("ETag"):
             response = _not_modified(response)
         if bogus_cookie:
             # What SessionMiddleware does with a cookie that named no session.

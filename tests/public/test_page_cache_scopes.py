@@ -18,7 +18,7 @@ from core import publication
 from followups import services as followup_services
 from followups.models import FollowUp
 from promises import services as promise_services
-from public.caching import _without_language
+from public import caching
 from tests.activities.factories import (
     CommitmentFactory,
     FollowUpFactory,
@@ -263,7 +263,31 @@ def test_workspace_paths_are_never_served_early(client, pages):
         for _ in range(2):
             response = client.get(path)
             assert response.status_code == 302 and not served_early(response)
-            assert _without_language(response.wsgi_request) == "/arbetsyta/"
+            assert caching._route(path) is None
+
+
+def test_a_remembered_route_is_the_one_the_late_path_finds(client, pages):
+    """``_route`` remembers each path's language and view: they are the ones
+    ``LocaleMiddleware`` and the resolver give the request that goes the whole way."""
+    paths = [pages["start"], pages["a"], pages["kalmar"], "/en/kommuner/", "/api/v1/promises"]
+    for path in paths:
+        response = client.get(path)
+        request = response.wsgi_request
+        for _ in range(2):  # worked out, then remembered
+            language, match, spec = caching._route(path)
+            assert language == request.LANGUAGE_CODE == response["Content-Language"]
+            assert match.view_name == request.resolver_match.view_name
+            assert match.kwargs == request.resolver_match.kwargs
+            assert spec is match.func.page_cache
+    for path in ("/finns-inte/", "/en/arbetsyta/", "/konto/logga-in/"):
+        assert caching._route(path) is None
+
+
+def test_random_paths_do_not_grow_the_route_memo(client, pages):
+    for number in range(caching._ROUTE_MEMO_SIZE + 10):
+        caching._route(f"/medborgarloften/{number}/")
+    assert len(caching._routes) <= caching._ROUTE_MEMO_SIZE
+    assert caching._route(pages["a"]) is not None
 
 
 def test_a_post_is_never_answered_from_the_cache(client, pages):
