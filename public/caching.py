@@ -45,6 +45,7 @@ from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
@@ -485,6 +486,10 @@ def _route(path: str) -> tuple[str, ResolverMatch, PageCache] | None:
         return _routes[memo_key]
     except KeyError:
         pass
+    if is_language_prefix_patterns_used(settings.ROOT_URLCONF) != (True, False):
+        # An unprefixed path's language would come from a cookie or the browser, not the
+        # path: LocaleMiddleware's own choice, which this does not repeat. Never early.
+        return None
     language = translation.get_language_from_path(path) or settings.LANGUAGE_CODE
     with translation.override(language):
         try:
