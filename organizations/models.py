@@ -48,6 +48,11 @@ class County(models.Model):
         return self.name
 
 
+def municipality_display_name(name: str, full_name: str = "") -> str:
+    """A kommun's name as pages show it: its full name, else "<name> kommun"."""
+    return full_name or f"{name} kommun"
+
+
 class OrganisationQuerySet(models.QuerySet):
     def municipalities(self):
         return self.filter(kind=Organisation.Kind.MUNICIPALITY)
@@ -156,11 +161,9 @@ class Organisation(TimeStampedModel):
 
     @property
     def display_name(self) -> str:
-        if self.full_name:
-            return self.full_name
         if self.kind == self.Kind.MUNICIPALITY:
-            return f"{self.name} kommun"
-        return self.name
+            return municipality_display_name(self.name, self.full_name)
+        return self.full_name or self.name
 
     @property
     def is_police(self) -> bool:

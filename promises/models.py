@@ -9,6 +9,7 @@ public keeps seeing the signed version.
 
 import pghistory
 from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
@@ -495,6 +496,33 @@ class IsoDate(models.Func):
     output_field = models.DateField()
 
 
+class DistinctTexts(models.Func):
+    """A JSON array's strings as a ``text[]``, each once, sorted.
+
+    ``medborgarlofte_distinct_texts`` is migration 0013's IMMUTABLE function. The
+    national figures count each theme once per promise: unnesting a stored
+    de-duplicated array is a few milliseconds cheaper per page than taking a JSON
+    array apart and de-duplicating (promise, name) over every live version.
+    """
+
+    function = "medborgarlofte_distinct_texts"
+    output_field = ArrayField(models.TextField())
+
+
+def _theme_names():
+    # Schema 2 names themes as objects, schema 1 as plain names: both, as names.
+    return CombinedExpression(
+        JsonPath("snapshot", '$.themes[*] ? (@.type() == "object").name'),
+        "||",
+        JsonPath("snapshot", '$.themes[*] ? (@.type() == "string")'),
+        output_field=models.JSONField(),
+    )
+
+
+def _municipality_codes():
+    return JsonPath("snapshot", "$.partnership.municipalities[*].municipality_code")
+
+
 def _signed_column(expression, output_field, verbose_name):
     """A copy of one part of the signed snapshot, computed by PostgreSQL on INSERT.
 
@@ -580,9 +608,13 @@ class PromiseVersion(ChainedRecord):
         _("signerade kommuner"),
     )
     signed_municipality_codes = _signed_column(
-        JsonPath("snapshot", "$.partnership.municipalities[*].municipality_code"),
-        models.JSONField(),
-        _("signerade kommunkoder"),
+        _municipality_codes(), models.JSONField(), _("signerade kommunkoder")
+    )
+    #: The same codes as a ``text[]``, each once: what the national figures unnest.
+    signed_municipality_code_set = _signed_column(
+        DistinctTexts(_municipality_codes()),
+        ArrayField(models.TextField()),
+        _("signerade kommunkoder, var och en en gång"),
     )
     signed_police_area = _signed_column(
         KeyTransform("police_area", KeyTransform("partnership", "snapshot")),
@@ -594,16 +626,13 @@ class PromiseVersion(ChainedRecord):
         models.JSONField(),
         _("signerade andra parter"),
     )
-    # Schema 2 names themes as objects, schema 1 as plain names: both, as names.
-    signed_theme_names = _signed_column(
-        CombinedExpression(
-            JsonPath("snapshot", '$.themes[*] ? (@.type() == "object").name'),
-            "||",
-            JsonPath("snapshot", '$.themes[*] ? (@.type() == "string")'),
-            output_field=models.JSONField(),
-        ),
-        models.JSONField(),
-        _("signerade teman"),
+    signed_theme_names = _signed_column(_theme_names(), models.JSONField(), _("signerade teman"))
+    #: The theme names as a ``text[]``, each once (a kommun's own theme may share a
+    #: shared theme's name): what the national figures count per promise.
+    signed_theme_set = _signed_column(
+        DistinctTexts(_theme_names()),
+        ArrayField(models.TextField()),
+        _("signerade teman, vart och ett en gång"),
     )
     signed_commitment_ids = _signed_column(
         JsonPath("snapshot", "$.commitments[*].id"),

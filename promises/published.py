@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from hashlib import sha256
 
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, models
 from django.db.models import (
@@ -701,28 +702,62 @@ class PublicFigures:
         return {code for code, states in self.by_municipality.items() if states.get(state)}
 
 
+_BY_MUNICIPALITY_SQL = """
+SELECT COALESCE(jsonb_agg(jsonb_build_array(code, public_state, promises)), '[]')
+  FROM (SELECT code, public_state, COUNT(*) AS promises
+          FROM live, unnest(live.signed_codes) AS code
+         GROUP BY 1, 2) AS s
+"""
+
 _FIGURES_SQL = """
 WITH live AS MATERIALIZED ({live})
 SELECT
   (SELECT COALESCE(jsonb_object_agg(public_state, promises), '{{}}')
      FROM (SELECT public_state, COUNT(*) AS promises FROM live GROUP BY 1) AS s),
   (SELECT COALESCE(SUM(signed_count), 0) FROM live),
-  (SELECT COALESCE(jsonb_agg(jsonb_build_array(code, public_state, promises)), '[]')
-     FROM (SELECT code, public_state, COUNT(*) AS promises
-             FROM live, jsonb_array_elements_text(live.signed_codes) AS code
-            GROUP BY 1, 2) AS s),
+  ({by_municipality}),
   (SELECT COALESCE(jsonb_agg(jsonb_build_array(name, promises) ORDER BY promises DESC, name),
                    '[]')
      FROM (SELECT name, COUNT(*) AS promises
-             FROM (SELECT DISTINCT live.id, name
-                     FROM live, jsonb_array_elements_text(live.signed_themes) AS name) AS d
+             FROM live, unnest(live.signed_themes) AS name
             GROUP BY 1) AS s),
   (SELECT COALESCE(array_agg(id ORDER BY id), '{{}}') FROM live)
 """
 
+_MUNICIPALITY_FIGURES_SQL = "WITH live AS ({live})\n" + _BY_MUNICIPALITY_SQL
+
 
 def _json(value):
     return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _live_figure_rows(criteria: PromiseFilter | None, today: date) -> tuple[str, tuple] | None:
+    """The SQL of the live versions' figure columns (``filtered()``, so the same
+    integrity check and filters as every list), or None when nothing can match."""
+    empty = Value([], ArrayField(models.TextField()))
+    live = (
+        filtered(criteria, today=today)
+        .annotate(
+            public_state=_public_state(today),
+            signed_count=Coalesce(JsonbArrayLength(F(f"{LIVE}signed_commitment_ids")), 0),
+            signed_codes=Coalesce(F(f"{LIVE}signed_municipality_code_set"), empty),
+            signed_themes=Coalesce(F(f"{LIVE}signed_theme_set"), empty),
+        )
+        .order_by()
+        .values("id", "public_state", "signed_count", "signed_codes", "signed_themes")
+    )
+    try:
+        return live.query.sql_with_params()
+    except EmptyResultSet:
+        return None
+
+
+def _by_municipality(rows) -> dict[str, dict[str, int]]:
+    by_municipality: dict[str, dict[str, int]] = {}
+    for code, state, number in _json(rows):
+        if code:
+            by_municipality.setdefault(code, {})[state] = number
+    return by_municipality
 
 
 def public_figures(
@@ -730,40 +765,39 @@ def public_figures(
 ) -> PublicFigures:
     """Live promises per public state, their commitments, per kommun and per theme, as a
     loop over ``summaries()`` would count them, and their ids. One query, one pass over the live
-    versions whatever their number: the rows come from ``filtered()`` (so the same
-    integrity check and filters as every list), the counting is done in SQL around it.
+    versions whatever their number: the rows come from ``filtered()``, the counting is
+    done in SQL around it, over the de-duplicated ``text[]`` columns of migration 0013.
     """
-    today = today or timezone.localdate()
-    empty = Value([], models.JSONField())
-    live = (
-        filtered(criteria, today=today)
-        .annotate(
-            public_state=_public_state(today),
-            signed_count=Coalesce(JsonbArrayLength(F(f"{LIVE}signed_commitment_ids")), 0),
-            signed_codes=Coalesce(F(f"{LIVE}signed_municipality_codes"), empty),
-            signed_themes=Coalesce(F(f"{LIVE}signed_theme_names"), empty),
-        )
-        .order_by()
-        .values("id", "public_state", "signed_count", "signed_codes", "signed_themes")
-    )
-    try:
-        sql, params = live.query.sql_with_params()
-    except EmptyResultSet:
+    found = _live_figure_rows(criteria, today or timezone.localdate())
+    if found is None:
         return PublicFigures(promises={}, commitments=0, by_municipality={}, themes=[])
+    sql, params = found
     with connection.cursor() as cursor:
-        cursor.execute(_FIGURES_SQL.format(live=sql), params)
+        cursor.execute(
+            _FIGURES_SQL.format(live=sql, by_municipality=_BY_MUNICIPALITY_SQL.strip()), params
+        )
         states, commitments, parties, themes, promise_ids = cursor.fetchone()
-    by_municipality: dict[str, dict[str, int]] = {}
-    for code, state, number in _json(parties):
-        if code:
-            by_municipality.setdefault(code, {})[state] = number
     return PublicFigures(
         promises=_json(states),
         commitments=int(commitments),
-        by_municipality=by_municipality,
+        by_municipality=_by_municipality(parties),
         themes=[(name, number) for name, number in _json(themes)],
         promise_ids=tuple(promise_ids),
     )
+
+
+def municipality_figures(
+    criteria: PromiseFilter | None = None, *, today: date | None = None
+) -> dict[str, dict[str, int]]:
+    """``public_figures(…).by_municipality`` alone, for the pages that show nothing
+    else (/kommuner/): the same rows, without the states, themes and ids."""
+    found = _live_figure_rows(criteria, today or timezone.localdate())
+    if found is None:
+        return {}
+    sql, params = found
+    with connection.cursor() as cursor:
+        cursor.execute(_MUNICIPALITY_FIGURES_SQL.format(live=sql), params)
+        return _by_municipality(cursor.fetchone()[0])
 
 
 def live_ids() -> QuerySet:

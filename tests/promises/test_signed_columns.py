@@ -69,6 +69,8 @@ def test_every_stored_column_says_what_the_signed_snapshot_says(extended):
     assert version.signed_police_area == version.snapshot["partnership"]["police_area"]
     assert version.signed_partners == []
     assert sorted(version.signed_theme_names) == ["Narkotika i skolan", "Trygghet i centrum"]
+    assert version.signed_theme_set == ["Narkotika i skolan", "Trygghet i centrum"]
+    assert version.signed_municipality_code_set == ["0880"]
     assert version.signed_commitment_ids == [c.id for c in content.commitments]
     assert len(version.signed_commitment_ids) == 2
     assert version.signed_cadence == content.followup.cadence
@@ -123,7 +125,9 @@ def test_a_schema_1_snapshot_names_its_themes_as_plain_strings(extended):
     )
     version.refresh_from_db()
     assert version.signed_theme_names == ["Narkotika", "Trafik"]
+    assert version.signed_theme_set == ["Narkotika", "Trafik"]
     assert version.signed_municipality_codes == ["0880", "0881"]
+    assert version.signed_municipality_code_set == ["0880", "0881"]
     assert version.signed_extended_to is None
     assert version.signed_end == date(2020, 12, 31)
     assert version.signed_commitment_ids == [5, 6]
@@ -147,6 +151,40 @@ def test_the_iso_date_function_gives_null_for_anything_that_is_not_a_date(db, te
     with connection.cursor() as cursor:
         cursor.execute("SELECT medborgarlofte_iso_date(%s)", [text])
         assert cursor.fetchone()[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (["Trafik", "Narkotika", "Trafik"], ["Narkotika", "Trafik"]),
+        (["Narkotika", None, 3], ["3", "Narkotika"]),
+        ([], []),
+    ],
+)
+def test_the_distinct_texts_function_gives_each_string_once_sorted(db, value, expected):
+    """A kommun's own theme may have a shared theme's name: counted once per promise."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT medborgarlofte_distinct_texts(%s::jsonb)", [json.dumps(value)])
+        assert cursor.fetchone()[0] == expected
+
+
+def test_a_theme_named_twice_counts_once_for_its_promise(extended):
+    data = _schema_1(extended.pk)
+    data["themes"] = ["Trafik", "Narkotika", "Trafik"]
+    content = json.dumps(data)
+    version = PromiseVersion.objects.create(
+        promise=extended,
+        number=99,
+        content=content,
+        snapshot=data,
+        content_sha256=sha256_hex(content),
+        chain_position=999,
+        previous_sha256=GENESIS,
+        chain_sha256=GENESIS,
+    )
+    version.refresh_from_db()
+    assert version.signed_theme_names == ["Trafik", "Narkotika", "Trafik"]
+    assert version.signed_theme_set == ["Narkotika", "Trafik"]
 
 
 def test_a_forced_rewrite_of_the_snapshot_is_recomputed_and_not_listed(extended):

@@ -24,6 +24,7 @@ from promises.models import Promise
 from promises.published import (
     PromiseFilter,
     PublicState,
+    municipality_figures,
     public_figures,
     summaries,
 )
@@ -386,6 +387,7 @@ def test_sql_figures_match_the_python_loop(mixed, offset):
     assert figures.current == 13 - expected["states"][PublicState.ENDED]
     assert figures.commitments == expected["commitments"]
     assert figures.by_municipality == expected["by_kommun"]
+    assert municipality_figures(today=today) == expected["by_kommun"]
     assert figures.municipality_codes(PublicState.ACTIVE) == expected["active_codes"]
     assert dict(figures.themes) == dict(expected["themes"])
     counts = [n for _name, n in figures.themes]
@@ -396,6 +398,7 @@ def test_figures_of_nothing_are_zero(db):
     figures = public_figures()
     assert (figures.published, figures.commitments, figures.themes) == (0, 0, [])
     assert public_figures(PromiseFilter(ids=())).by_municipality == {}
+    assert municipality_figures() == municipality_figures(PromiseFilter(ids=())) == {}
 
 
 def test_the_mixed_set_covers_what_the_sql_must_handle(mixed):
@@ -409,6 +412,11 @@ def test_the_mixed_set_covers_what_the_sql_must_handle(mixed):
     assert figures.by_municipality["0881"] == {PublicState.ACTIVE: 1}
     nybro = public_figures(PromiseFilter(municipality="0881"), today=today)
     assert (nybro.published, nybro.themes) == (1, [("Trafik", 1)])
+    assert nybro.by_municipality["0881"] == {PublicState.ACTIVE: 1}
+    assert (
+        municipality_figures(PromiseFilter(municipality="0881"), today=today)
+        == nybro.by_municipality
+    )
     assert nybro.commitments == 3
 
 
