@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import choice_label
 from core.models import TimeStampedModel, VersionedModel
 from organizations.models import Area, Organisation, PartnershipScopedQuerySet
 from promises.models import Commitment, Promise
@@ -182,6 +183,11 @@ class Activity(VersionedModel):
                 violation_error_message=_("Ett mål behöver en enhet, till exempel ”insatser”."),
             ),
         ]
+
+    @property
+    def status_label(self) -> str:
+        """``get_status_display()``, from labels made once per language."""
+        return choice_label(self.Status, self.status)
 
     def __str__(self):
         return self.title

@@ -16,6 +16,7 @@ from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import choice_label
 from core.models import TimeStampedModel, VersionedModel
 from organizations.models import Organisation, PartnershipScopedQuerySet
 from promises.models import Commitment, Promise
@@ -209,6 +210,11 @@ class CommitmentAssessment(TimeStampedModel):
 
     def __str__(self):
         return f"{self.commitment_text[:60]} – {self.get_status_display()}"
+
+    @property
+    def status_label(self) -> str:
+        """``get_status_display()``, from labels made once per language."""
+        return choice_label(self.Status, self.status)
 
     @property
     def promised_text(self) -> str:

@@ -20,7 +20,7 @@ from typing import Literal
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from pydantic import Field, ValidationError, field_validator
 
 from organizations.refs import AreaRef, Frozen, OrgRef, ThemeRef, area_data, org_data, theme_data
@@ -54,6 +54,15 @@ def sha256_of(data) -> str:
 # --- Reading -------------------------------------------------------------------------
 
 
+#: "per år" and the like, translated when a target is written (one lookup, not four).
+_PER_PERIOD = {
+    "ar": gettext_lazy("per år"),
+    "tertial": gettext_lazy("per tertial"),
+    "manad": gettext_lazy("per månad"),
+    "vecka": gettext_lazy("per vecka"),
+}
+
+
 class Target(Frozen):
     quantity: int = Field(ge=0)
     unit: str
@@ -63,12 +72,7 @@ class Target(Frozen):
     def text(self) -> str:
         """ "minst 2 trygghetsvandringar per år i varje område", in the active language."""
         text = _("minst %(quantity)s %(unit)s") % {"quantity": self.quantity, "unit": self.unit}
-        per = {
-            "ar": _("per år"),
-            "tertial": _("per tertial"),
-            "manad": _("per månad"),
-            "vecka": _("per vecka"),
-        }.get(self.period)
+        per = _PER_PERIOD.get(self.period)
         if per:
             text += f" {per}"
         if self.per_area:
@@ -90,6 +94,8 @@ def target_in_reader_language(stored: str) -> str:
     Only a sentence that ``Target.text()`` writes in Swedish word for word is rewritten;
     anything else (typed by hand, or blank) is returned as it was stored.
     """
+    if (translation.get_language() or "sv").startswith("sv"):
+        return stored  # already the reader's language: what Target.text() would write
     match = _SWEDISH_TARGET.fullmatch(stored or "")
     if not match:
         return stored
