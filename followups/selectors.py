@@ -34,21 +34,19 @@ def _content() -> tuple[Prefetch, ...]:
     )
 
 
-def _with_content(queryset: QuerySet) -> QuerySet:
-    return queryset.select_related("promise").prefetch_related(*_content())
-
-
 def public_followups() -> QuerySet:
     """Published follow-ups of live, verified promises: the base of every public read."""
     return FollowUp.objects.published().filter(promise__in=live_ids())
 
 
 def published_followups(promise_id: int) -> list[FollowUp]:
-    """The promise's published follow-ups, newest period first (four queries)."""
+    """The promise's published follow-ups, newest period first (four queries). The
+    promise itself is not read again: the caller has it."""
     return list(
-        _with_content(public_followups().filter(promise_id=promise_id)).order_by(
-            "-period_end_date", "-pk"
-        )
+        public_followups()
+        .filter(promise_id=promise_id)
+        .prefetch_related(*_content())
+        .order_by("-period_end_date", "-pk")
     )
 
 
@@ -110,7 +108,7 @@ def followup_public_data(followup: FollowUp) -> dict:
                 "commitment": a.commitment_text,
                 "party": a.party,
                 "status": a.status,
-                "status_label": str(a.get_status_display()),
+                "status_label": a.status_label,
                 "promised": a.promised,
                 "outcome": a.outcome,
                 "done": a.done_count,
