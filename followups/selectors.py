@@ -223,7 +223,8 @@ def latest_public_status_counts(promise_ids: Iterable[int] | None = None) -> dic
     (``PublicFigures.promise_ids``), so that they are not found and checked again.
     """
     if promise_ids is not None:
-        live, params = "= ANY(%s)", [list(promise_ids)]
+        # A set to hash against, not one index probe per id (2,330 at national size).
+        live, params = "IN (SELECT unnest(%s::integer[]))", [list(promise_ids)]
     else:
         try:
             sql, params = live_ids().order_by().query.sql_with_params()
