@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from django.conf import settings
-from django.db import connections
+from django.db import connections, router
 
 REPLICA = "replica"
 #: The attribute ``public.caching.public_page`` sets on the views it wraps.
@@ -42,6 +42,13 @@ def public_reads() -> Iterator[None]:
         yield
     finally:
         _public_reads.reset(token)
+
+
+def read_connection(model):
+    """The connection the router sends reads of ``model`` to. Raw SQL that a public page
+    reads with (the national figures, the outcome counts) must go where the ORM's reads
+    of the same page go: ``django.db.connection`` is always ``default``."""
+    return connections[router.db_for_read(model)]
 
 
 class ReplicaRouter:

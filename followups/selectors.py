@@ -12,11 +12,13 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import BooleanField, F, Func, Prefetch, QuerySet, prefetch_related_objects
 
+from core.replica import read_connection
 from followups.models import (
     CommitmentAssessment,
     FollowUp,
     FollowUpApproval,
     FollowUpIndicatorValue,
+    PromiseStatusCounts,
 )
 from promises.published import PromiseFilter, filtered, live_ids
 
@@ -231,14 +233,13 @@ def latest_public_status_counts(promise_ids: Iterable[int] | None = None) -> dic
         except EmptyResultSet:
             return {}
         live = f"IN ({sql})"
-    with connection.cursor() as cursor:
+    with read_connection(PromiseStatusCounts).cursor() as cursor:
         cursor.execute(_STORED_COUNTS_SQL.format(live=live), params)
         return {status: int(count) for status, count in cursor.fetchall()}
 
 
 def refresh_status_counts(group_key: str) -> None:
     """Rewrite the stored counts of the promise ``group_key`` names (``core.search``)."""
-    from followups.models import PromiseStatusCounts
     from promises.search import promise_id_of
 
     promise_id = promise_id_of(group_key)

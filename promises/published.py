@@ -28,7 +28,7 @@ from hashlib import sha256
 
 from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import EmptyResultSet
-from django.db import connection, models
+from django.db import models
 from django.db.models import (
     Case,
     CharField,
@@ -47,6 +47,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.replica import read_connection
 from organizations.models import Organisation, Theme
 from organizations.refs import OrgRef
 from promises import owners
@@ -772,7 +773,7 @@ def public_figures(
     if found is None:
         return PublicFigures(promises={}, commitments=0, by_municipality={}, themes=[])
     sql, params = found
-    with connection.cursor() as cursor:
+    with read_connection(Promise).cursor() as cursor:
         cursor.execute(
             _FIGURES_SQL.format(live=sql, by_municipality=_BY_MUNICIPALITY_SQL.strip()), params
         )
@@ -795,7 +796,7 @@ def municipality_figures(
     if found is None:
         return {}
     sql, params = found
-    with connection.cursor() as cursor:
+    with read_connection(Promise).cursor() as cursor:
         cursor.execute(_MUNICIPALITY_FIGURES_SQL.format(live=sql), params)
         return _by_municipality(cursor.fetchone()[0])
 

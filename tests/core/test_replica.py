@@ -78,3 +78,43 @@ def test_the_public_pages_are_marked_for_the_replica():
     for path in ("/", "/kommuner/", "/sok/"):
         assert getattr(resolve(path).func, "public_read", False), path
     assert not getattr(resolve("/arbetsyta/").func, "public_read", False)
+
+
+class _Recording:
+    """Stands in for the replica's connection: notes each cursor, hands out default's."""
+
+    def __init__(self):
+        self.cursors = 0
+
+    def cursor(self):
+        from django.db import connection
+
+        self.cursors += 1
+        return connection.cursor()
+
+
+@pytest.mark.django_db
+def test_the_raw_sql_of_public_figures_goes_where_the_router_sends_reads(configured, monkeypatch):
+    """The national figures and outcome counts are raw SQL: on an anonymous public page
+    they read from the replica like the ORM's queries, never from ``default`` alone."""
+    from django.db import connections
+
+    from followups.selectors import latest_public_status_counts
+    from promises.published import municipality_figures, public_figures
+
+    standby = _Recording()
+
+    class Connections:
+        def __getitem__(self, alias):
+            return standby if alias == REPLICA else connections[alias]
+
+    monkeypatch.setattr(replica, "connections", Connections())
+    public_figures()
+    municipality_figures()
+    latest_public_status_counts([1])
+    assert standby.cursors == 0  # outside a public page: default
+    with replica.public_reads():
+        public_figures()
+        municipality_figures()
+        latest_public_status_counts([1])
+    assert standby.cursors == 3
