@@ -533,9 +533,11 @@ def _generate_promise(rng, partnership, year, predecessor, today):
 
 def _generate_partnership(job) -> int:
     partnership_id, years = job
-    rng = random.Random(partnership_id)
-    today = timezone.localdate()
     partnership = Partnership.objects.get(pk=partnership_id)
+    # Seeded by the partnership's name, not its id: the same set on every database,
+    # whatever ids earlier rows took (a test's content must not depend on other tests).
+    rng = random.Random(partnership.name)
+    today = timezone.localdate()
     predecessor = (
         Promise.objects.filter(partnership=partnership).order_by("-valid_from_date").first()
     )
