@@ -723,7 +723,7 @@ SELECT
              FROM live, unnest(live.signed_themes) AS name
             GROUP BY 1) AS s),
   (SELECT COALESCE(array_agg(id ORDER BY id), '{{}}') FROM live)
-"""
+""".replace("{by_municipality}", _BY_MUNICIPALITY_SQL.strip())
 
 _MUNICIPALITY_FIGURES_SQL = "WITH live AS ({live})\n" + _BY_MUNICIPALITY_SQL
 
@@ -732,9 +732,11 @@ def _json(value):
     return json.loads(value) if isinstance(value, str | bytes) else value
 
 
-def _live_figure_rows(criteria: PromiseFilter | None, today: date) -> tuple[str, tuple] | None:
-    """The SQL of the live versions' figure columns (``filtered()``, so the same
-    integrity check and filters as every list), or None when nothing can match."""
+def _figures_row(template: str, criteria: PromiseFilter | None, today: date | None):
+    """The one row of ``template`` counted around the live versions' figure columns
+    (``filtered()``, so the same integrity check and filters as every list), or None
+    when no promise can match. Read where the page's other reads go (a replica)."""
+    today = today or timezone.localdate()
     empty = Value([], ArrayField(models.TextField()))
     live = (
         filtered(criteria, today=today)
@@ -748,9 +750,12 @@ def _live_figure_rows(criteria: PromiseFilter | None, today: date) -> tuple[str,
         .values("id", "public_state", "signed_count", "signed_codes", "signed_themes")
     )
     try:
-        return live.query.sql_with_params()
+        sql, params = live.query.sql_with_params()
     except EmptyResultSet:
         return None
+    with read_connection(Promise).cursor() as cursor:
+        cursor.execute(template.format(live=sql), params)
+        return cursor.fetchone()
 
 
 def _by_municipality(rows) -> dict[str, dict[str, int]]:
@@ -769,15 +774,10 @@ def public_figures(
     versions whatever their number: the rows come from ``filtered()``, the counting is
     done in SQL around it, over the de-duplicated ``text[]`` columns of migration 0013.
     """
-    found = _live_figure_rows(criteria, today or timezone.localdate())
-    if found is None:
+    row = _figures_row(_FIGURES_SQL, criteria, today)
+    if row is None:
         return PublicFigures(promises={}, commitments=0, by_municipality={}, themes=[])
-    sql, params = found
-    with read_connection(Promise).cursor() as cursor:
-        cursor.execute(
-            _FIGURES_SQL.format(live=sql, by_municipality=_BY_MUNICIPALITY_SQL.strip()), params
-        )
-        states, commitments, parties, themes, promise_ids = cursor.fetchone()
+    states, commitments, parties, themes, promise_ids = row
     return PublicFigures(
         promises=_json(states),
         commitments=int(commitments),
@@ -792,13 +792,8 @@ def municipality_figures(
 ) -> dict[str, dict[str, int]]:
     """``public_figures(…).by_municipality`` alone, for the pages that show nothing
     else (/kommuner/): the same rows, without the states, themes and ids."""
-    found = _live_figure_rows(criteria, today or timezone.localdate())
-    if found is None:
-        return {}
-    sql, params = found
-    with read_connection(Promise).cursor() as cursor:
-        cursor.execute(_MUNICIPALITY_FIGURES_SQL.format(live=sql), params)
-        return _by_municipality(cursor.fetchone()[0])
+    row = _figures_row(_MUNICIPALITY_FIGURES_SQL, criteria, today)
+    return _by_municipality(row[0]) if row else {}
 
 
 def live_ids() -> QuerySet:

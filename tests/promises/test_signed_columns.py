@@ -109,12 +109,11 @@ def _schema_1(promise_id: int) -> dict:
     }
 
 
-def test_a_schema_1_snapshot_names_its_themes_as_plain_strings(extended):
-    """Schema 1 froze theme names as strings, schema 2 as objects: both are names here."""
-    data = _schema_1(extended.pk)
+def _stored_version(promise, data: dict) -> PromiseVersion:
+    """A version of ``promise`` holding ``data``, read back with its generated columns."""
     content = json.dumps(data)
     version = PromiseVersion.objects.create(
-        promise=extended,
+        promise=promise,
         number=99,
         content=content,
         snapshot=data,
@@ -124,6 +123,13 @@ def test_a_schema_1_snapshot_names_its_themes_as_plain_strings(extended):
         chain_sha256=GENESIS,
     )
     version.refresh_from_db()
+    return version
+
+
+def test_a_schema_1_snapshot_names_its_themes_as_plain_strings(extended):
+    """Schema 1 froze theme names as strings, schema 2 as objects: both are names here."""
+    data = _schema_1(extended.pk)
+    version = _stored_version(extended, data)
     assert version.signed_theme_names == ["Narkotika", "Trafik"]
     assert version.signed_theme_set == ["Narkotika", "Trafik"]
     assert version.signed_municipality_codes == ["0880", "0881"]
@@ -171,18 +177,7 @@ def test_the_distinct_texts_function_gives_each_string_once_sorted(db, value, ex
 def test_a_theme_named_twice_counts_once_for_its_promise(extended):
     data = _schema_1(extended.pk)
     data["themes"] = ["Trafik", "Narkotika", "Trafik"]
-    content = json.dumps(data)
-    version = PromiseVersion.objects.create(
-        promise=extended,
-        number=99,
-        content=content,
-        snapshot=data,
-        content_sha256=sha256_hex(content),
-        chain_position=999,
-        previous_sha256=GENESIS,
-        chain_sha256=GENESIS,
-    )
-    version.refresh_from_db()
+    version = _stored_version(extended, data)
     assert version.signed_theme_names == ["Trafik", "Narkotika", "Trafik"]
     assert version.signed_theme_set == ["Narkotika", "Trafik"]
 
